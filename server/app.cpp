@@ -1,0 +1,226 @@
+#include "server/app.hpp"
+
+#include "server/seed.hpp"
+
+#include <chrono>
+
+namespace cognitod
+{
+
+namespace
+{
+
+constexpr std::string_view control_prefix = "/_cognitod/";
+
+// The client's address: the first X-Forwarded-For entry when a proxy added one, else the peer.
+std::string source_ip(aws_json::request const& req, std::string_view peer)
+{
+    auto const forwarded = req.find("X-Forwarded-For");
+    if (forwarded != req.end())
+    {
+        std::string_view first = forwarded->value();
+        first = first.substr(0, first.find(','));
+        while (!first.empty() && first.front() == ' ')
+        {
+            first.remove_prefix(1);
+        }
+        while (!first.empty() && first.back() == ' ')
+        {
+            first.remove_suffix(1);
+        }
+        if (!first.empty())
+        {
+            return std::string{first};
+        }
+    }
+    return std::string{peer};
+}
+
+std::string_view path_of(aws_json::request const& req)
+{
+    std::string_view target = req.target();
+    return target.substr(0, target.find('?'));
+}
+
+aws_json::response json_response(http::status status, json const& body, std::string const& request_id, unsigned version)
+{
+    aws_json::response res{status, version};
+    res.set(http::field::content_type, "application/json");
+    res.set("x-amzn-RequestId", request_id);
+    res.body() = body.dump();
+    res.prepare_payload();
+    return res;
+}
+
+} // namespace
+
+aws_json::response app::handle_aws(aws_json::request const& req, std::string const& request_id, std::string_view peer) const
+{
+    auto const call = aws_json::decode(req);
+    call_info info{request_id, std::string{aws_json::signing_region(req)}, source_ip(req, peer)};
+    auto const output = services_.calls.invoke(call.operation, call.input, info);
+    return aws_json::encode_result(output, request_id, req.version());
+}
+
+aws_json::response app::handle_control(aws_json::request const& req, std::string const& request_id) const
+{
+    auto const path = path_of(req);
+    auto const name = path.substr(control_prefix.size());
+    auto const method_not_allowed = [&] {
+        return json_response(
+            http::status::method_not_allowed,
+            {{"__type", "MethodNotAllowedException"}, {"message", std::string{req.method_string()} + " is not allowed on " + std::string{path}}},
+            request_id,
+            req.version()
+        );
+    };
+    if (name == "health")
+    {
+        if (req.method() != http::verb::get && req.method() != http::verb::head)
+        {
+            return method_not_allowed();
+        }
+        return json_response(http::status::ok, {{"status", "ok"}, {"version", COGNITOD_VERSION}}, request_id, req.version());
+    }
+    if (name == "seed")
+    {
+        if (req.method() != http::verb::post)
+        {
+            return method_not_allowed();
+        }
+        try
+        {
+            auto const outcome = apply_seed(
+                services_.model,
+                services_.store,
+                services_.ids,
+                services_.time.now_ms(),
+                services_.region,
+                services_.account_id,
+                req.body(),
+                seed_mode::always
+            );
+            return json_response(
+                http::status::ok,
+                {{"PoolsCreated", outcome.pools_created},
+                 {"UsersCreated", outcome.users_created},
+                 {"DevicesCreated", outcome.devices_created}},
+                request_id,
+                req.version()
+            );
+        }
+        catch (seed_error const& e)
+        {
+            return json_response(
+                http::status::bad_request,
+                {{"__type", "InvalidSeedException"}, {"message", e.what()}},
+                request_id,
+                req.version()
+            );
+        }
+    }
+    if (name == "reset")
+    {
+        if (req.method() != http::verb::post)
+        {
+            return method_not_allowed();
+        }
+        std::lock_guard lock{services_.store.mutex()};
+        services_.store.wipe();
+        return json_response(http::status::ok, json::object(), request_id, req.version());
+    }
+    return json_response(
+        http::status::not_found,
+        {{"__type", "NotFoundException"}, {"message", "No such control endpoint: " + std::string{path}}},
+        request_id,
+        req.version()
+    );
+}
+
+aws_json::response app::handle(aws_json::request const& req, std::string_view peer_address) const noexcept
+{
+    auto const started = std::chrono::steady_clock::now();
+    std::string request_id;
+    std::string operation = "-";
+    std::string error_name = "-";
+    aws_json::response res;
+    try
+    {
+        request_id = services_.ids.uuid();
+        auto const path = path_of(req);
+        if (path.starts_with(control_prefix))
+        {
+            operation = std::string{path};
+            res = handle_control(req, request_id);
+        }
+        else if (path != "/")
+        {
+            res = json_response(
+                http::status::not_found,
+                {{"__type", "NotFoundException"}, {"message", "No such resource: " + std::string{path}}},
+                request_id,
+                req.version()
+            );
+        }
+        else if (req.method() != http::verb::post)
+        {
+            res = json_response(
+                http::status::method_not_allowed,
+                {{"__type", "MethodNotAllowedException"}, {"message", "The AWS JSON 1.1 endpoint takes POST requests."}},
+                request_id,
+                req.version()
+            );
+            res.set(http::field::allow, "POST");
+        }
+        else
+        {
+            if (auto target = req.find("X-Amz-Target"); target != req.end())
+            {
+                operation = std::string{target->value().substr(target->value().rfind('.') + 1)};
+            }
+            res = handle_aws(req, request_id, peer_address);
+        }
+    }
+    catch (aws_error const& e)
+    {
+        error_name = e.code();
+        res = aws_json::encode_error(e, request_id, req.version());
+    }
+    catch (std::exception const& e)
+    {
+        // The one place an unexpected failure is seen: log it, answer a generic fault.
+        error_name = "InternalErrorException";
+        services_.log.write(log_level::error, "request " + request_id + " failed: " + e.what());
+        try
+        {
+            res = aws_json::encode_error(errors::internal_error(), request_id, req.version());
+        }
+        catch (...)
+        {
+            res = aws_json::response{http::status::internal_server_error, req.version()};
+        }
+    }
+    catch (...)
+    {
+        error_name = "InternalErrorException";
+        res = aws_json::response{http::status::internal_server_error, req.version()};
+    }
+    if (services_.log.enabled(log_level::info))
+    {
+        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        try
+        {
+            services_.log.write(
+                log_level::info,
+                request_id + " " + operation + " " + std::to_string(res.result_int()) + " " + error_name + " " +
+                    std::to_string(micros) + "us"
+            );
+        }
+        catch (...) // NOLINT(bugprone-empty-catch): a failed log line never fails the request
+        {
+        }
+    }
+    return res;
+}
+
+} // namespace cognitod

@@ -1,0 +1,79 @@
+#include "server/auth/encoding.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+namespace cognitod::auth
+{
+
+std::string base64_encode(std::string_view bytes)
+{
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    int const n = EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(out.data()),
+        reinterpret_cast<unsigned char const*>(bytes.data()),
+        static_cast<int>(bytes.size())
+    );
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text)
+{
+    if (text.size() % 4 != 0)
+    {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i)
+    {
+        char const c = text[i];
+        bool const alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        bool const padding = c == '=' && i + 2 >= text.size();
+        if (!alnum && c != '+' && c != '/' && !padding)
+        {
+            return std::nullopt;
+        }
+    }
+    std::string out(3 * (text.size() / 4), '\0');
+    int const n = EVP_DecodeBlock(
+        reinterpret_cast<unsigned char*>(out.data()),
+        reinterpret_cast<unsigned char const*>(text.data()),
+        static_cast<int>(text.size())
+    );
+    if (n < 0)
+    {
+        return std::nullopt;
+    }
+    // EVP_DecodeBlock counts padding as zero bytes; drop them.
+    std::size_t size = static_cast<std::size_t>(n);
+    for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i)
+    {
+        --size;
+    }
+    out.resize(size);
+    return out;
+}
+
+std::string hex_encode(std::string_view bytes)
+{
+    constexpr std::string_view digits = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char b : bytes)
+    {
+        out.push_back(digits[b >> 4U]);
+        out.push_back(digits[b & 0x0fU]);
+    }
+    return out;
+}
+
+std::string sha256(std::string_view bytes)
+{
+    std::array<unsigned char, 32> digest{};
+    unsigned int size = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr);
+    return {reinterpret_cast<char const*>(digest.data()), size};
+}
+
+} // namespace cognitod::auth

@@ -1,0 +1,123 @@
+#include "server/aws_json.hpp"
+
+namespace cognitod::aws_json
+{
+
+namespace
+{
+
+// botocore and the SDKs send the model's target; accept nothing else, as AWS does.
+aws_error unknown_operation() { return errors::unknown_operation(""); }
+
+} // namespace
+
+call decode(request const& req)
+{
+    auto const target_header = req.find("X-Amz-Target");
+    if (target_header == req.end())
+    {
+        throw unknown_operation();
+    }
+    std::string_view const target = target_header->value();
+    if (!target.starts_with(target_prefix) || target.size() == target_prefix.size())
+    {
+        throw unknown_operation();
+    }
+    call c;
+    c.operation = std::string{target.substr(target_prefix.size())};
+    std::string_view const body = req.body();
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    {
+        // An empty body is an empty input, as botocore sends for operations without members.
+        c.input = nlohmann::json::object();
+        return c;
+    }
+    c.input = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (c.input.is_discarded())
+    {
+        throw errors::serialization("Unexpected character or end of input: the body is not valid JSON.");
+    }
+    if (c.input.is_array())
+    {
+        throw errors::serialization("Start of list found where not expected");
+    }
+    if (!c.input.is_object())
+    {
+        throw errors::serialization("Expected a JSON object as the request body.");
+    }
+    return c;
+}
+
+std::string_view signing_region(request const& req)
+{
+    // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20261126/us-west-2/cognito-idp/aws4_request, ...
+    auto const header = req.find(http::field::authorization);
+    if (header == req.end())
+    {
+        return {};
+    }
+    std::string_view const value = header->value();
+    auto const credential = value.find("Credential=");
+    if (credential == std::string_view::npos)
+    {
+        return {};
+    }
+    auto scope = value.substr(credential + 11);
+    scope = scope.substr(0, scope.find_first_of(", "));
+    // AKID / date / region / service / aws4_request
+    for (int skip = 0; skip < 2; ++skip)
+    {
+        auto const slash = scope.find('/');
+        if (slash == std::string_view::npos)
+        {
+            return {};
+        }
+        scope.remove_prefix(slash + 1);
+    }
+    return scope.substr(0, scope.find('/'));
+}
+
+response encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version)
+{
+    response res{http::status::ok, version};
+    res.set(http::field::content_type, content_type);
+    res.set("x-amzn-RequestId", request_id);
+    res.body() = output.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+    res.prepare_payload();
+    return res;
+}
+
+response encode_error(aws_error const& error, std::string const& request_id, unsigned version)
+{
+    response res{static_cast<http::status>(error.status()), version};
+    res.set(http::field::content_type, content_type);
+    res.set("x-amzn-RequestId", request_id);
+    // The trailing colon is what AWS sends; SDKs split the header on it.
+    res.set("x-amzn-ErrorType", error.code() + ":");
+    nlohmann::json body{{"__type", error.code()}};
+    std::string_view const message = error.what();
+    if (!message.empty())
+    {
+        // SerializationException spells its member "Message", as the AWS JSON front end does.
+        body[error.code() == "SerializationException" ? "Message" : "message"] = message;
+        // A header value cannot hold line breaks (schema messages end in one); fold them.
+        std::string header{message};
+        for (char& c : header)
+        {
+            if (c == '\r' || c == '\n')
+            {
+                c = ' ';
+            }
+        }
+        while (!header.empty() && header.back() == ' ')
+        {
+            header.pop_back();
+        }
+        res.set("x-amzn-ErrorMessage", header);
+    }
+    res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    res.prepare_payload();
+    return res;
+}
+
+} // namespace cognitod::aws_json

@@ -1,0 +1,37 @@
+// AWS JSON 1.1 on HTTP: decoding a call from a request, encoding a result or an error.
+#pragma once
+
+#include "server/aws_error.hpp"
+#include "server/net.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace cognitod::aws_json
+{
+
+constexpr std::string_view target_prefix = "AWSCognitoIdentityProviderService.";
+constexpr std::string_view content_type = "application/x-amz-json-1.1";
+
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+struct call
+{
+    std::string operation; // "AdminForgetDevice"
+    nlohmann::json input;  // always an object
+};
+
+// Throws aws_error: UnknownOperationException for a missing or foreign X-Amz-Target,
+// SerializationException for a body that is not one JSON object.
+call decode(request const& req);
+
+// The region of the SigV4 credential scope in the Authorization header, or "" when absent.
+std::string_view signing_region(request const& req);
+
+response encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version);
+response encode_error(aws_error const& error, std::string const& request_id, unsigned version);
+
+} // namespace cognitod::aws_json

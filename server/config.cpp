@@ -1,0 +1,288 @@
+#include "server/config.hpp"
+
+#include <charconv>
+#include <functional>
+#include <string_view>
+
+namespace cognitod
+{
+
+namespace
+{
+
+constexpr std::string_view usage = R"(Usage: cognitod [options]
+A local emulator of Amazon Cognito user pools (cognito-idp), AWS JSON 1.1 on HTTP.
+
+Options (each also read from the environment variable in brackets; a flag wins):
+  --host ADDR         address to listen on (COGNITOD_HOST, default 127.0.0.1)
+  --port N            port, 0 picks a free one (COGNITOD_PORT, default 9229)
+  --db PATH           SQLite database file, or :memory: (COGNITOD_DB, default DATA_DIR/cognitod.db)
+  --data-dir DIR      where the default database lives (COGNITOD_DATA_DIR, default ./cognitod-data)
+  --region REGION     default region; a request's SigV4 scope overrides it
+                      (COGNITOD_REGION, default us-east-1)
+  --account-id ID     12-digit account id used in ARNs (COGNITOD_ACCOUNT_ID, default 123456789012)
+  --seed FILE         seed file applied once per database (COGNITOD_SEED)
+  --reseed            apply the seed again even if this database has applied it (COGNITOD_RESEED=1)
+  --durability MODE   normal (survives a crash) or full (fsync per commit, survives power loss)
+                      (COGNITOD_DURABILITY, default normal)
+  --threads N         I/O threads, 1..64 (COGNITOD_THREADS, default 1)
+  --log-level LEVEL   debug, info, warn or error (COGNITOD_LOG_LEVEL, default info)
+  --help              print this and exit
+  --version           print the version and exit
+
+On start cognitod prints one line to stdout: "cognitod listening on http://HOST:PORT".
+)";
+
+struct option
+{
+    std::string_view flag;
+    char const* env;
+    bool takes_value;
+    std::function<std::string(config&, std::string const&)> apply; // returns an error or ""
+};
+
+template <class Int>
+bool parse_int(std::string const& text, Int min, Int max, Int& out)
+{
+    Int value{};
+    auto const* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end || value < min || value > max)
+    {
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+bool valid_region(std::string const& region)
+{
+    // Regions look like us-east-1, eu-central-2, us-gov-west-1: lower-case words and a digit.
+    if (region.empty() || region.size() > 32)
+    {
+        return false;
+    }
+    for (char c : region)
+    {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+        {
+            return false;
+        }
+    }
+    return region.front() != '-' && region.back() != '-';
+}
+
+std::vector<option> make_options()
+{
+    return {
+        {"--host", "COGNITOD_HOST", true, [](config& c, std::string const& v) -> std::string {
+             if (v.empty())
+             {
+                 return "an address is required";
+             }
+             c.host = v;
+             return {};
+         }},
+        {"--port", "COGNITOD_PORT", true, [](config& c, std::string const& v) -> std::string {
+             std::uint16_t port = 0;
+             if (!parse_int<std::uint16_t>(v, 0, 65535, port))
+             {
+                 return "'" + v + "' is not a port number (0-65535)";
+             }
+             c.port = port;
+             return {};
+         }},
+        {"--db", "COGNITOD_DB", true, [](config& c, std::string const& v) -> std::string {
+             if (v.empty())
+             {
+                 return "a path is required";
+             }
+             c.db = v;
+             return {};
+         }},
+        {"--data-dir", "COGNITOD_DATA_DIR", true, [](config& c, std::string const& v) -> std::string {
+             if (v.empty())
+             {
+                 return "a directory is required";
+             }
+             c.data_dir = v;
+             return {};
+         }},
+        {"--region", "COGNITOD_REGION", true, [](config& c, std::string const& v) -> std::string {
+             if (!valid_region(v))
+             {
+                 return "'" + v + "' is not a region name (like us-east-1)";
+             }
+             c.region = v;
+             return {};
+         }},
+        {"--account-id", "COGNITOD_ACCOUNT_ID", true, [](config& c, std::string const& v) -> std::string {
+             if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos)
+             {
+                 return "'" + v + "' is not a 12-digit account id";
+             }
+             c.account_id = v;
+             return {};
+         }},
+        {"--seed", "COGNITOD_SEED", true, [](config& c, std::string const& v) -> std::string {
+             c.seed = v;
+             return {};
+         }},
+        {"--reseed", "COGNITOD_RESEED", false, [](config& c, std::string const& v) -> std::string {
+             if (v != "1" && v != "true" && v != "0" && v != "false")
+             {
+                 return "'" + v + "' is not 1, true, 0 or false";
+             }
+             c.reseed = v == "1" || v == "true";
+             return {};
+         }},
+        {"--durability", "COGNITOD_DURABILITY", true, [](config& c, std::string const& v) -> std::string {
+             if (v != "normal" && v != "full")
+             {
+                 return "'" + v + "' is not normal or full";
+             }
+             c.durability_full = v == "full";
+             return {};
+         }},
+        {"--threads", "COGNITOD_THREADS", true, [](config& c, std::string const& v) -> std::string {
+             unsigned threads = 0;
+             if (!parse_int<unsigned>(v, 1, 64, threads))
+             {
+                 return "'" + v + "' is not a thread count (1-64)";
+             }
+             c.threads = threads;
+             return {};
+         }},
+        {"--log-level", "COGNITOD_LOG_LEVEL", true, [](config& c, std::string const& v) -> std::string {
+             if (v == "debug")
+             {
+                 c.level = log_level::debug;
+             }
+             else if (v == "info")
+             {
+                 c.level = log_level::info;
+             }
+             else if (v == "warn")
+             {
+                 c.level = log_level::warn;
+             }
+             else if (v == "error")
+             {
+                 c.level = log_level::error;
+             }
+             else
+             {
+                 return "'" + v + "' is not debug, info, warn or error";
+             }
+             return {};
+         }},
+    };
+}
+
+parse_result failure(std::string_view flag, std::string const& why)
+{
+    return {std::nullopt, "cognitod: " + std::string{flag} + ": " + why, 2};
+}
+
+} // namespace
+
+std::string config::database_path() const
+{
+    if (!db.empty())
+    {
+        return db;
+    }
+    return data_dir + "/cognitod.db";
+}
+
+std::string_view to_string(log_level level)
+{
+    switch (level)
+    {
+    case log_level::debug:
+        return "debug";
+    case log_level::info:
+        return "info";
+    case log_level::warn:
+        return "warn";
+    case log_level::error:
+        return "error";
+    }
+    return "info";
+}
+
+parse_result parse_config(
+    std::vector<std::string> const& args,
+    char const* (*getenv_fn)(char const*)
+)
+{
+    config settings;
+    auto const options = make_options();
+    // The environment first, so that flags override it.
+    for (auto const& opt : options)
+    {
+        if (char const* value = getenv_fn(opt.env); value != nullptr)
+        {
+            if (auto why = opt.apply(settings, value); !why.empty())
+            {
+                return failure(opt.env, why);
+            }
+        }
+    }
+    for (std::size_t i = 0; i < args.size(); ++i)
+    {
+        std::string arg = args[i];
+        if (arg == "--help" || arg == "-h")
+        {
+            return {std::nullopt, std::string{usage}, 0};
+        }
+        if (arg == "--version")
+        {
+            return {std::nullopt, "cognitod " COGNITOD_VERSION, 0};
+        }
+        std::optional<std::string> inline_value;
+        if (auto eq = arg.find('='); eq != std::string::npos && arg.starts_with("--"))
+        {
+            inline_value = arg.substr(eq + 1);
+            arg.resize(eq);
+        }
+        auto const* opt = [&]() -> option const* {
+            for (auto const& o : options)
+            {
+                if (o.flag == arg)
+                {
+                    return &o;
+                }
+            }
+            return nullptr;
+        }();
+        if (opt == nullptr)
+        {
+            return failure(arg, "unknown option (see --help)");
+        }
+        std::string value;
+        if (!opt->takes_value)
+        {
+            value = inline_value.value_or("1");
+        }
+        else if (inline_value)
+        {
+            value = *inline_value;
+        }
+        else if (i + 1 < args.size())
+        {
+            value = args[++i];
+        }
+        else
+        {
+            return failure(arg, "a value is required");
+        }
+        if (auto why = opt->apply(settings, value); !why.empty())
+        {
+            return failure(arg, why);
+        }
+    }
+    return {settings, {}, 0};
+}
+
+} // namespace cognitod

@@ -1,0 +1,54 @@
+// cognitod's settings: flags and COGNITOD_* environment variables, flags winning.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cognitod
+{
+
+enum class log_level
+{
+    debug,
+    info,
+    warn,
+    error,
+};
+
+struct config
+{
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9229;
+    std::string db;                         // empty: <data_dir>/cognitod.db
+    std::string data_dir = "cognitod-data"; // created when missing
+    std::string region = "us-east-1";
+    std::string account_id = "123456789012";
+    std::string seed;         // seed file applied at start
+    bool reseed = false;      // apply the seed even when this database has applied it before
+    bool durability_full = false; // fsync every commit (power loss), not just WAL (process crash)
+    unsigned threads = 1;
+    log_level level = log_level::info;
+
+    // The database path actually used.
+    std::string database_path() const;
+};
+
+// What parsing decided: run with a config, or print and exit.
+struct parse_result
+{
+    std::optional<config> settings; // set when the server should run
+    std::string output;             // --help / --version text, or the one-line error
+    int exit_code = 0;
+};
+
+// args excludes the program name; environment is read through getenv_fn so tests can fake it.
+parse_result parse_config(
+    std::vector<std::string> const& args,
+    char const* (*getenv_fn)(char const*)
+);
+
+std::string_view to_string(log_level level);
+
+} // namespace cognitod

@@ -1,0 +1,93 @@
+#include "server/dispatcher.hpp"
+
+#include "schema/validator.hpp"
+#include "server/aws_error.hpp"
+
+#include <mutex>
+#include <stdexcept>
+
+namespace cognitod
+{
+
+dispatcher::dispatcher(
+    schema::service_model const& model,
+    storage::store& store,
+    clock const& clock,
+    id_source& ids,
+    std::string default_region,
+    std::string account_id
+)
+    : model_(model),
+      store_(store),
+      clock_(clock),
+      ids_(ids),
+      default_region_(std::move(default_region)),
+      account_id_(std::move(account_id))
+{
+    for (auto const& op : make_operations())
+    {
+        auto const* op_model = model_.find_operation(op.name);
+        if (op_model == nullptr)
+        {
+            throw std::logic_error("operation not in the model: " + std::string{op.name});
+        }
+        operations_.emplace(op.name, entry{op, op_model});
+    }
+}
+
+json dispatcher::invoke(std::string_view operation, json const& input, call_info const& info) const
+{
+    auto const found = operations_.find(operation);
+    if (found == operations_.end())
+    {
+        if (model_.find_operation(operation) == nullptr)
+        {
+            throw errors::unknown_operation("");
+        }
+        throw aws_error(
+            "NotImplementedException",
+            "cognitod does not implement " + std::string{operation} + " yet.",
+            501
+        );
+    }
+    auto const& [op, op_model] = found->second;
+
+    // Validate before taking any lock: a bad call never touches the store.
+    if (op_model->input != nullptr)
+    {
+        std::vector<schema::violation> violations;
+        try
+        {
+            violations = schema::validate(*op_model->input, input);
+        }
+        catch (schema::type_mismatch const& e)
+        {
+            throw errors::serialization(e.what());
+        }
+        if (!violations.empty())
+        {
+            throw errors::invalid_parameter(schema::format_violations(violations));
+        }
+    }
+
+    request_context ctx{
+        store_,
+        ids_,
+        clock_.now_ms(),
+        info.region.empty() ? default_region_ : info.region,
+        account_id_,
+        info.request_id,
+        info.source_ip,
+    };
+    std::lock_guard lock{store_.mutex()};
+    storage::transaction tx{
+        store_.db(),
+        op.mode == access::write ? storage::transaction_mode::immediate
+                                 : storage::transaction_mode::deferred,
+    };
+    json output = op.handler(ctx, input);
+    tx.commit();
+    return output;
+}
+
+} // namespace cognitod

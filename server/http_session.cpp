@@ -1,0 +1,150 @@
+#include "server/http_session.hpp"
+
+namespace cognitod
+{
+
+void session_registry::add(std::weak_ptr<http_session> session)
+{
+    std::lock_guard lock{mutex_};
+    std::erase_if(sessions_, [](auto const& s) { return s.expired(); });
+    sessions_.push_back(std::move(session));
+}
+
+void session_registry::drain()
+{
+    std::vector<std::shared_ptr<http_session>> live;
+    {
+        std::lock_guard lock{mutex_};
+        draining_ = true;
+        for (auto const& weak : sessions_)
+        {
+            if (auto s = weak.lock())
+            {
+                live.push_back(std::move(s));
+            }
+        }
+        sessions_.clear();
+    }
+    // Outside the lock: each session acts on its own strand.
+    for (auto const& s : live)
+    {
+        s->stop_when_idle();
+    }
+}
+
+bool session_registry::draining()
+{
+    std::lock_guard lock{mutex_};
+    return draining_;
+}
+
+http_session::http_session(tcp::socket&& socket, app const& application, session_limits limits, session_registry& registry)
+    : stream_(std::move(socket)), app_(application), limits_(limits), registry_(registry)
+{
+    error_code ec;
+    auto const endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec)
+    {
+        peer_ = endpoint.address().to_string();
+    }
+}
+
+void http_session::run()
+{
+    // Start on the connection's strand so that everything after is serialised even with threads.
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::stop_when_idle()
+{
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+        if (self->reading_ && !self->parser_->got_some())
+        {
+            self->stream_.cancel();
+        }
+    });
+}
+
+void http_session::do_read()
+{
+    if (registry_.draining() && buffer_.size() == 0)
+    {
+        return do_close();
+    }
+    reading_ = true;
+    // A fresh parser per request: limits apply to each message, and state never leaks across.
+    parser_.emplace();
+    parser_->body_limit(limits_.max_body_bytes);
+    parser_->header_limit(limits_.max_header_bytes);
+    // The idle timeout waits for the next request; the read deadline bounds a slow one. Beast's
+    // timer covers the whole async_read, so the shorter one is what a client can count on.
+    stream_.expires_after(buffer_.size() == 0 ? limits_.idle_timeout : limits_.read_deadline);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+void http_session::on_read(error_code ec, std::size_t /*bytes*/)
+{
+    reading_ = false;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted)
+    {
+        return do_close();
+    }
+    if (ec == http::error::body_limit || ec == http::error::header_limit || ec == http::error::buffer_overflow)
+    {
+        bool const body = ec == http::error::body_limit;
+        aws_json::response res{body ? http::status::payload_too_large : http::status::request_header_fields_too_large, 11};
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::connection, "close");
+        res.body() = body ? R"({"__type":"RequestEntityTooLargeException","message":"Request body exceeds 1048576 bytes."})"
+                          : R"({"__type":"RequestHeaderFieldsTooLargeException","message":"Request headers exceed 8192 bytes."})";
+        res.prepare_payload();
+        return send(std::move(res), /*keep_alive=*/false);
+    }
+    if (ec)
+    {
+        // Malformed HTTP: answer 400 once, then close, as there is no telling where the next
+        // request would start.
+        aws_json::response res{http::status::bad_request, 11};
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::connection, "close");
+        res.body() = R"({"__type":"BadRequestException","message":"Malformed HTTP request."})";
+        res.prepare_payload();
+        return send(std::move(res), /*keep_alive=*/false);
+    }
+    auto const req = parser_->release();
+    auto res = app_.handle(req, peer_);
+    bool const keep_alive = req.keep_alive() && !registry_.draining();
+    res.keep_alive(keep_alive);
+    send(std::move(res), keep_alive);
+}
+
+void http_session::send(aws_json::response&& res, bool keep_alive)
+{
+    // The response must outlive the async write: keep it in a shared_ptr bound to the handler.
+    auto owned = std::make_shared<aws_json::response>(std::move(res));
+    stream_.expires_after(limits_.read_deadline);
+    http::async_write(
+        stream_,
+        *owned,
+        [self = shared_from_this(), owned, keep_alive](error_code ec, std::size_t bytes) {
+            self->on_write(keep_alive, ec, bytes);
+        }
+    );
+}
+
+void http_session::on_write(bool keep_alive, error_code ec, std::size_t /*bytes*/)
+{
+    if (ec || !keep_alive)
+    {
+        return do_close();
+    }
+    do_read();
+}
+
+void http_session::do_close()
+{
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+} // namespace cognitod

@@ -1,0 +1,68 @@
+// One HTTP/1.1 connection: read with limits and a deadline, hand the request to the app, write,
+// keep alive. Lives exactly while an operation is pending (shared_from_this).
+#pragma once
+
+#include "server/app.hpp"
+#include "server/net.hpp"
+
+#include <boost/optional.hpp>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace cognitod
+{
+
+struct session_limits
+{
+    std::size_t max_body_bytes = 1024 * 1024;
+    std::uint32_t max_header_bytes = 8 * 1024;
+    std::chrono::seconds read_deadline{30}; // for a whole request, from its first byte
+    std::chrono::seconds idle_timeout{60};  // between requests on a kept-alive connection
+};
+
+class http_session;
+
+// The live connections, so that a shutdown can close the idle ones and let busy ones finish.
+// Thread-safe: this mutex guards sessions_ and draining_.
+class session_registry
+{
+    std::mutex mutex_;
+    std::vector<std::weak_ptr<http_session>> sessions_;
+    bool draining_ = false;
+
+public:
+    void add(std::weak_ptr<http_session> session);
+    // From now on no connection is kept alive; idle ones close at once.
+    void drain();
+    bool draining();
+};
+
+class http_session : public std::enable_shared_from_this<http_session>
+{
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    boost::optional<http::request_parser<http::string_body>> parser_;
+    app const& app_;
+    session_limits limits_;
+    session_registry& registry_;
+    std::string peer_;
+    bool reading_ = false; // an async_read is pending (only touched on the strand)
+
+    void do_read();
+    void on_read(error_code ec, std::size_t bytes);
+    void send(aws_json::response&& res, bool keep_alive);
+    void on_write(bool keep_alive, error_code ec, std::size_t bytes);
+    void do_close();
+
+public:
+    http_session(tcp::socket&& socket, app const& application, session_limits limits, session_registry& registry);
+
+    void run();
+    // Closes the connection if it is waiting for a request that has not begun; otherwise the
+    // request in progress finishes and the connection closes after its response.
+    void stop_when_idle();
+};
+
+} // namespace cognitod

@@ -1,0 +1,170 @@
+// config → store, model, dispatcher, app, listener; signals; threads.
+#include "schema/service_model.hpp"
+#include "server/app.hpp"
+#include "server/config.hpp"
+#include "server/dispatcher.hpp"
+#include "server/ids.hpp"
+#include "server/listener.hpp"
+#include "server/logger.hpp"
+#include "server/seed.hpp"
+#include "storage/store.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+namespace
+{
+
+using namespace cognitod;
+
+char const* read_env(char const* name)
+{
+    return std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before any thread starts
+}
+
+std::string read_file(std::string const& path)
+{
+    std::ifstream in{path, std::ios::binary};
+    if (!in)
+    {
+        throw std::runtime_error("cannot read the file");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+tcp::endpoint resolve(net::io_context& ioc, std::string const& host, std::uint16_t port)
+{
+    error_code ec;
+    auto const address = net::ip::make_address(host, ec);
+    if (!ec)
+    {
+        return {address, port};
+    }
+    tcp::resolver resolver{ioc};
+    auto const results = resolver.resolve(host, std::to_string(port));
+    return *results.begin();
+}
+
+std::string url_host(tcp::endpoint const& endpoint)
+{
+    auto const address = endpoint.address();
+    return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+}
+
+int run(config const& settings)
+{
+    logger const log{settings.level};
+    auto const db_path = settings.database_path();
+    if (settings.db.empty())
+    {
+        std::filesystem::create_directories(settings.data_dir);
+    }
+    storage::store store{db_path, settings.durability_full ? storage::durability::full : storage::durability::normal};
+    auto const model = schema::service_model::parse(schema::embedded_model_json());
+    system_clock const time;
+    random_ids ids;
+
+    if (!settings.seed.empty())
+    {
+        try
+        {
+            auto const outcome = apply_seed(
+                model,
+                store,
+                ids,
+                time.now_ms(),
+                settings.region,
+                settings.account_id,
+                read_file(settings.seed),
+                settings.reseed ? seed_mode::always : seed_mode::once
+            );
+            log.write(
+                log_level::info,
+                outcome.applied ? "seed " + settings.seed + " applied: " + std::to_string(outcome.pools_created) +
+                                      " pools, " + std::to_string(outcome.users_created) + " users, " +
+                                      std::to_string(outcome.devices_created) + " devices created"
+                                : "seed " + settings.seed + " already applied to " + db_path + "; skipped"
+            );
+        }
+        catch (std::exception const& e)
+        {
+            std::cerr << "cognitod: seed " << settings.seed << ": " << e.what() << '\n';
+            return 1;
+        }
+    }
+
+    dispatcher const calls{model, store, time, ids, settings.region, settings.account_id};
+    app const application{app_services{model, store, calls, time, ids, log, settings.region, settings.account_id}};
+
+    net::io_context ioc{static_cast<int>(settings.threads)};
+    session_registry registry;
+    auto const endpoint = resolve(ioc, settings.host, settings.port);
+    auto server = std::make_shared<listener>(ioc, endpoint, application, session_limits{}, registry, log);
+    server->run();
+
+    // Stop accepting, let requests in progress finish and idle connections close; ioc.run()
+    // returns when nothing is left. A connection stuck mid-request is cut after a grace period.
+    net::signal_set signals{ioc, SIGINT, SIGTERM};
+    net::steady_timer grace{ioc};
+    signals.async_wait([&](error_code ec, int) {
+        if (ec)
+        {
+            return;
+        }
+        log.write(log_level::info, "stopping");
+        server->stop();
+        registry.drain();
+        grace.expires_after(std::chrono::seconds(5));
+        grace.async_wait([&](error_code timer_ec) {
+            if (!timer_ec)
+            {
+                ioc.stop();
+            }
+        });
+    });
+
+    std::cout << "cognitod listening on http://" << url_host(server->local_endpoint()) << ":"
+              << server->local_endpoint().port() << std::endl;
+    log.write(log_level::info, "database " + db_path + ", region " + settings.region + ", " + std::to_string(settings.threads) + " thread(s)");
+
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < settings.threads; ++i)
+    {
+        threads.emplace_back([&ioc] { ioc.run(); });
+    }
+    ioc.run();
+    for (auto& t : threads)
+    {
+        t.join();
+    }
+    log.write(log_level::info, "stopped");
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try
+    {
+        std::vector<std::string> args(argv + 1, argv + argc);
+        auto parsed = parse_config(args, &read_env);
+        if (!parsed.settings)
+        {
+            (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output << '\n';
+            return parsed.exit_code;
+        }
+        return run(*parsed.settings);
+    }
+    catch (std::exception const& e)
+    {
+        std::cerr << "cognitod: " << e.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,54 @@
+// Lookups and shapes that several operation families share.
+#pragma once
+
+#include "server/aws_error.hpp"
+#include "server/operations/operations.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cognitod
+{
+
+// Epoch seconds with a millisecond fraction, as AWS JSON 1.1 prints timestamps.
+json epoch_seconds(std::int64_t ms);
+
+// The region a pool id was created in: "us-east-1" for "us-east-1_AbC".
+std::string_view pool_region(std::string_view pool_id);
+
+// ResourceNotFoundException "User pool <id> does not exist." when missing.
+storage::user_pool require_pool(request_context& ctx, std::string const& pool_id);
+
+// Usernames compare case-insensitively unless the pool's UsernameConfiguration says otherwise.
+bool usernames_case_sensitive(storage::user_pool const& pool);
+std::string username_key(storage::user_pool const& pool, std::string_view username);
+
+// Finds a user the way the Admin* operations do: by username, then (where the pool allows) by a
+// verified alias or username attribute, then by sub.
+std::optional<storage::user>
+find_user(request_context& ctx, storage::user_pool const& pool, std::string_view name);
+// UserNotFoundException "User does not exist." when missing.
+storage::user
+require_user(request_context& ctx, storage::user_pool const& pool, std::string_view name);
+
+// [{Name, Value}, ...] in stored order.
+json attributes_json(std::vector<storage::attribute> const& attributes);
+
+// Opaque paging tokens: base64 of the kind and the last position served, so a token from one list
+// is refused by another. read_page_token throws InvalidParameterException for a foreign token.
+std::string make_page_token(std::string_view kind, std::int64_t last);
+std::int64_t read_page_token(
+    request_context const& ctx,
+    json const& input,
+    std::string_view member,
+    std::string_view kind
+);
+
+// A page size member: absent or 0 means default_size.
+std::size_t page_size(json const& input, std::string_view member, std::size_t default_size);
+
+// The list's JSON array member of input, or an empty array.
+json const& list_member(json const& input, std::string_view member);
+
+} // namespace cognitod

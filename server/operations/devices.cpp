@@ -1,0 +1,158 @@
+// AdminGetDevice, AdminListDevices, AdminUpdateDeviceStatus, AdminForgetDevice.
+#include "server/operations/devices.hpp"
+
+#include "server/operations/common.hpp"
+
+namespace cognitod
+{
+
+namespace
+{
+
+constexpr std::size_t default_device_page = 60;
+
+aws_error device_not_found() { return errors::resource_not_found("Device does not exist."); }
+
+struct device_target
+{
+    storage::user_pool pool;
+    storage::user owner;
+};
+
+// The pool and the user named by UserPoolId and Username, in the order AWS reports them missing.
+device_target require_owner(request_context& ctx, json const& input)
+{
+    auto pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto owner = require_user(ctx, pool, input.at("Username").get<std::string>());
+    return {std::move(pool), std::move(owner)};
+}
+
+json admin_get_device(request_context& ctx, json const& input)
+{
+    auto const [pool, owner] = require_owner(ctx, input);
+    auto const d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
+    if (!d)
+    {
+        throw device_not_found();
+    }
+    return {{"Device", device_type(ctx, pool, owner, *d, device_view::admin)}};
+}
+
+json admin_list_devices(request_context& ctx, json const& input)
+{
+    auto const [pool, owner] = require_owner(ctx, input);
+    auto const after = read_page_token(ctx, input, "PaginationToken", "devices");
+    auto const limit = page_size(input, "Limit", default_device_page);
+    auto devices = ctx.store.list_devices(owner.id, after, limit + 1);
+    json out = json::object();
+    if (devices.size() > limit)
+    {
+        devices.pop_back();
+        out["PaginationToken"] = make_page_token("devices", devices.back().seq);
+    }
+    json list = json::array();
+    for (auto const& d : devices)
+    {
+        list.push_back(device_type(ctx, pool, owner, d, device_view::admin));
+    }
+    out["Devices"] = std::move(list);
+    return out;
+}
+
+json admin_update_device_status(request_context& ctx, json const& input)
+{
+    auto const [pool, owner] = require_owner(ctx, input);
+    auto d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
+    if (!d)
+    {
+        throw device_not_found();
+    }
+    if (auto status = input.find("DeviceRememberedStatus"); status != input.end() && status->is_string())
+    {
+        d->remembered = *status == "remembered";
+        d->last_modified = ctx.now_ms;
+        ctx.store.update_device(*d);
+    }
+    return json::object();
+}
+
+json admin_forget_device(request_context& ctx, json const& input)
+{
+    auto const [pool, owner] = require_owner(ctx, input);
+    // Only the owner's device is deleted; another user's key is "not found" and stays.
+    if (!ctx.store.delete_device(owner.id, input.at("DeviceKey").get<std::string>()))
+    {
+        throw device_not_found();
+    }
+    return json::object();
+}
+
+} // namespace
+
+json device_type(
+    request_context const& ctx,
+    storage::user_pool const& pool,
+    storage::user const& owner,
+    storage::device const& d,
+    device_view view
+)
+{
+    bool const admin = view == device_view::admin;
+    std::string const owner_name = owner.username + "." + pool.id;
+    json attributes = json::array();
+    auto const add = [&](char const* name, std::string const& value) {
+        attributes.push_back({{"Name", name}, {"Value", value}});
+    };
+    add("device_status", d.status);
+    if (!d.name.empty())
+    {
+        add("device_name", d.name);
+    }
+    if (admin)
+    {
+        add("dev:device_arn",
+            "arn:aws:cognito-idp:" + std::string{pool_region(pool.id)} + ":" + ctx.account_id +
+                ":owner/" + owner_name + "/device/" + d.key);
+        add("dev:device_owner", owner_name);
+    }
+    if (!d.last_ip.empty())
+    {
+        add("last_ip_used", d.last_ip);
+    }
+    if (admin)
+    {
+        add("dev:device_remembered_status", d.remembered ? "remembered" : "not_remembered");
+        add("dev:device_sdk", "aws-sdk");
+    }
+    json out{
+        {"DeviceKey", d.key},
+        {"DeviceAttributes", std::move(attributes)},
+        {"DeviceCreateDate", epoch_seconds(d.created)},
+        {"DeviceLastModifiedDate", epoch_seconds(d.last_modified)},
+    };
+    if (d.last_authenticated)
+    {
+        // Cognito keeps the last sign-in to the second.
+        out["DeviceLastAuthenticatedDate"] = epoch_seconds(*d.last_authenticated / 1000 * 1000);
+    }
+    return out;
+}
+
+std::string make_device_group_key(id_source& ids) { return "-" + ids.alphanumeric(9); }
+
+std::string make_device_key(request_context& ctx, storage::user_pool const& pool)
+{
+    return std::string{pool_region(pool.id)} + "_" + ctx.ids.uuid();
+}
+
+std::vector<operation_entry> device_operations()
+{
+    return {
+        {"AdminGetDevice", &admin_get_device, access::read},
+        {"AdminListDevices", &admin_list_devices, access::read},
+        {"AdminUpdateDeviceStatus", &admin_update_device_status, access::write},
+        {"AdminForgetDevice", &admin_forget_device, access::write},
+    };
+}
+
+} // namespace cognitod

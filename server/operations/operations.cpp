@@ -1,0 +1,16 @@
+#include "server/operations/operations.hpp"
+
+namespace cognitod
+{
+
+std::vector<operation_entry> make_operations()
+{
+    std::vector<operation_entry> all = user_pool_operations();
+    for (auto family : {user_operations(), device_operations()})
+    {
+        all.insert(all.end(), family.begin(), family.end());
+    }
+    return all;
+}
+
+} // namespace cognitod

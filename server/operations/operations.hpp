@@ -1,0 +1,54 @@
+// What every operation handler sees, and the tables that register them.
+#pragma once
+
+#include "server/ids.hpp"
+#include "storage/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cognitod
+{
+
+// All a handler may touch. Built per request by the dispatcher; the store's mutex is held and a
+// transaction is open for the whole call.
+struct request_context
+{
+    storage::store& store;
+    id_source& ids;
+    std::int64_t now_ms = 0; // one instant per request
+    std::string region;      // from the SigV4 scope, else the configured default
+    std::string account_id;
+    std::string request_id;
+    std::string source_ip;
+};
+
+using json = nlohmann::json;
+using handler_fn = json (*)(request_context&, json const&);
+
+enum class access
+{
+    read,  // BEGIN DEFERRED
+    write, // BEGIN IMMEDIATE
+};
+
+struct operation_entry
+{
+    std::string_view name; // the wire name: "AdminForgetDevice"
+    handler_fn handler = nullptr;
+    access mode = access::read;
+};
+
+// One table per family, in server/operations/<family>.cpp.
+std::vector<operation_entry> user_pool_operations();
+std::vector<operation_entry> user_operations();
+std::vector<operation_entry> device_operations();
+
+// Every implemented operation.
+std::vector<operation_entry> make_operations();
+
+} // namespace cognitod

@@ -1,0 +1,24 @@
+// A pool's attribute schema: the standard attributes every pool has, custom ones from
+// CreateUserPool's Schema, and the check of user attributes against it.
+#pragma once
+
+#include "server/operations/operations.hpp"
+
+namespace cognitod
+{
+
+// SchemaAttributes for DescribeUserPool: the standard list, adjusted and extended by schema_input
+// (CreateUserPool's Schema). Throws InvalidParameterException for an unusable entry.
+json build_schema(json const& schema_input);
+
+enum class attribute_use
+{
+    create, // AdminCreateUser: any attribute in the schema but sub
+    update, // AdminUpdateUserAttributes: also refuses immutable attributes
+};
+
+// Throws InvalidParameterException "Attributes did not conform to the schema: ..." listing every
+// attribute that is not in the pool's schema (or cannot be written).
+void check_attributes(json const& pool_settings, json const& attributes, attribute_use use);
+
+} // namespace cognitod

@@ -1,0 +1,330 @@
+// AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminSetUserPassword, AdminDisableUser,
+// AdminEnableUser, AdminUpdateUserAttributes, ListUsers.
+#include "server/operations/users.hpp"
+
+#include "server/auth/passwords.hpp"
+#include "server/operations/common.hpp"
+#include "server/operations/pool_schema.hpp"
+#include "server/operations/user_filter.hpp"
+
+#include <algorithm>
+
+namespace cognitod
+{
+
+namespace
+{
+
+bool has(json const& settings, std::string_view member, std::string_view value)
+{
+    auto const it = settings.find(member);
+    return it != settings.end() && std::find(it->begin(), it->end(), value) != it->end();
+}
+
+// Cognito's own format tests are loose: an email has one @ with text on both sides, a phone
+// number is + followed by digits.
+bool looks_like_email(std::string_view text)
+{
+    auto const at = text.find('@');
+    return at != std::string_view::npos && at > 0 && at + 1 < text.size() &&
+           text.find('@', at + 1) == std::string_view::npos;
+}
+
+bool looks_like_phone(std::string_view text)
+{
+    return text.size() > 1 && text.front() == '+' &&
+           text.find_first_not_of("0123456789", 1) == std::string_view::npos;
+}
+
+void set_attribute(std::vector<storage::attribute>& attributes, std::string const& name, std::string const& value)
+{
+    for (auto& a : attributes)
+    {
+        if (a.name == name)
+        {
+            a.value = value;
+            return;
+        }
+    }
+    attributes.push_back({name, value});
+}
+
+// Refuses a verified alias that another user of the pool already holds.
+void check_alias_free(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::vector<storage::attribute> const& attributes,
+    std::int64_t self_id
+)
+{
+    for (std::string_view alias : {"email", "phone_number"})
+    {
+        bool const by_alias = has(pool.settings, "AliasAttributes", alias);
+        bool const by_username = has(pool.settings, "UsernameAttributes", alias);
+        if (!by_alias && !by_username)
+        {
+            continue;
+        }
+        std::string const name{alias};
+        auto const value = std::find_if(attributes.begin(), attributes.end(), [&](auto const& a) {
+            return a.name == name;
+        });
+        if (value == attributes.end())
+        {
+            continue;
+        }
+        for (auto const& other : ctx.store.find_users_by_attribute(pool.seq, name, value->value))
+        {
+            bool const verified = other.attribute_value(name + "_verified") == "true";
+            if (other.id != self_id && (by_username || verified))
+            {
+                std::string const what = alias == "email" ? "email" : "phone_number";
+                throw errors::alias_exists("An account with the given " + what + " already exists.");
+            }
+        }
+    }
+}
+
+json admin_create_user(request_context& ctx, json const& input)
+{
+    auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto const username = input.at("Username").get<std::string>();
+    if (input.value("MessageAction", "") == "RESEND")
+    {
+        // RESEND re-sends the invitation of an existing user and changes nothing else.
+        return {{"User", user_type(require_user(ctx, pool, username))}};
+    }
+    new_user spec;
+    spec.username = username;
+    spec.attributes = list_member(input, "UserAttributes");
+    if (auto it = input.find("TemporaryPassword"); it != input.end() && it->is_string())
+    {
+        spec.password = it->get<std::string>();
+    }
+    spec.force_alias_creation = input.value("ForceAliasCreation", false);
+    return {{"User", user_type(create_user(ctx, pool, spec))}};
+}
+
+json admin_get_user(request_context& ctx, json const& input)
+{
+    auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto const u = require_user(ctx, pool, input.at("Username").get<std::string>());
+    return user_type(u, "UserAttributes");
+}
+
+json admin_delete_user(request_context& ctx, json const& input)
+{
+    auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto const u = require_user(ctx, pool, input.at("Username").get<std::string>());
+    ctx.store.delete_user(u.id);
+    return json::object();
+}
+
+json admin_set_user_password(request_context& ctx, json const& input)
+{
+    auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto u = require_user(ctx, pool, input.at("Username").get<std::string>());
+    auto const password = input.at("Password").get<std::string>();
+    if (auto why = auth::policy_violation(pool.settings["Policies"]["PasswordPolicy"], password))
+    {
+        throw errors::invalid_password("Password does not conform to policy: " + *why);
+    }
+    auto const stored = auth::store_password(pool.id, u.username, password, ctx.ids);
+    u.password_salt = stored.salt;
+    u.password_verifier = stored.verifier;
+    u.status = input.value("Permanent", false) ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
+    u.last_modified = ctx.now_ms;
+    ctx.store.update_user(u);
+    return json::object();
+}
+
+json set_enabled(request_context& ctx, json const& input, bool enabled)
+{
+    auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto u = require_user(ctx, pool, input.at("Username").get<std::string>());
+    if (u.enabled != enabled)
+    {
+        u.enabled = enabled;
+        u.last_modified = ctx.now_ms;
+        ctx.store.update_user(u);
+    }
+    return json::object();
+}
+
+json admin_disable_user(request_context& ctx, json const& input) { return set_enabled(ctx, input, false); }
+json admin_enable_user(request_context& ctx, json const& input) { return set_enabled(ctx, input, true); }
+
+json admin_update_user_attributes(request_context& ctx, json const& input)
+{
+    auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto u = require_user(ctx, pool, input.at("Username").get<std::string>());
+    auto const& given = list_member(input, "UserAttributes");
+    check_attributes(pool.settings, given, attribute_use::update);
+    auto attributes = u.attributes;
+    for (auto const& attr : given)
+    {
+        auto const name = attr.at("Name").get<std::string>();
+        auto const value = attr.value("Value", std::string{});
+        bool const changed = u.attribute_value(name) != value;
+        set_attribute(attributes, name, value);
+        // A new email or phone number is unverified until the request says otherwise.
+        bool const verifiable = name == "email" || name == "phone_number";
+        bool const verified_given = std::any_of(given.begin(), given.end(), [&](json const& a) {
+            return a.value("Name", "") == name + "_verified";
+        });
+        if (verifiable && changed && !verified_given && u.attribute_value(name + "_verified"))
+        {
+            set_attribute(attributes, name + "_verified", "false");
+        }
+    }
+    check_alias_free(ctx, pool, attributes, u.id);
+    ctx.store.replace_attributes(u.id, attributes);
+    u.last_modified = ctx.now_ms;
+    ctx.store.update_user(u);
+    return json::object();
+}
+
+json list_users(request_context& ctx, json const& input)
+{
+    auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto const after = read_page_token(ctx, input, "PaginationToken", "users");
+    auto const limit = page_size(input, "Limit", 60);
+    auto const filter = parse_user_filter(input.value("Filter", std::string{}));
+    auto users = ctx.store.list_users(pool.seq, after, limit + 1, filter);
+    json out = json::object();
+    if (users.size() > limit)
+    {
+        users.pop_back();
+        out["PaginationToken"] = make_page_token("users", users.back().id);
+    }
+    auto const& wanted = list_member(input, "AttributesToGet");
+    json list = json::array();
+    for (auto& u : users)
+    {
+        if (!wanted.empty())
+        {
+            std::erase_if(u.attributes, [&](storage::attribute const& a) {
+                return std::find(wanted.begin(), wanted.end(), a.name) == wanted.end();
+            });
+        }
+        list.push_back(user_type(u));
+    }
+    out["Users"] = std::move(list);
+    return out;
+}
+
+} // namespace
+
+storage::user create_user(request_context& ctx, storage::user_pool const& pool, new_user const& spec)
+{
+    check_attributes(pool.settings, spec.attributes, attribute_use::create);
+    std::vector<storage::attribute> attributes;
+    for (auto const& attr : spec.attributes)
+    {
+        set_attribute(attributes, attr.at("Name").get<std::string>(), attr.value("Value", std::string{}));
+    }
+
+    storage::user u;
+    u.pool_seq = pool.seq;
+    u.sub = ctx.ids.uuid();
+    u.username = spec.username;
+    bool const email_name = has(pool.settings, "UsernameAttributes", "email");
+    bool const phone_name = has(pool.settings, "UsernameAttributes", "phone_number");
+    if (email_name || phone_name)
+    {
+        // The email or phone number signs in; the username itself becomes the sub.
+        bool const is_email = email_name && looks_like_email(spec.username);
+        bool const is_phone = phone_name && looks_like_phone(spec.username);
+        if (!is_email && !is_phone)
+        {
+            throw errors::invalid_parameter(
+                email_name && phone_name ? "Username should be either an email or a phone number."
+                : email_name             ? "Username should be an email."
+                                         : "Username should be a phone number."
+            );
+        }
+        std::string const attr = is_email ? "email" : "phone_number";
+        auto const given = std::find_if(attributes.begin(), attributes.end(), [&](auto const& a) {
+            return a.name == attr;
+        });
+        if (given != attributes.end() && given->value != spec.username)
+        {
+            throw errors::invalid_parameter(
+                "User " + attr + " should be empty or same as username, since username attribute is " + attr
+            );
+        }
+        set_attribute(attributes, attr, spec.username);
+        u.username = u.sub;
+    }
+    else if (has(pool.settings, "AliasAttributes", "email") && looks_like_email(spec.username))
+    {
+        throw errors::invalid_parameter(
+            "Username cannot be of email format since user pool is configured for email alias."
+        );
+    }
+    else if (has(pool.settings, "AliasAttributes", "phone_number") && looks_like_phone(spec.username))
+    {
+        throw errors::invalid_parameter(
+            "Username cannot be of phone number format since user pool is configured for phone number alias."
+        );
+    }
+    u.username_key = username_key(pool, u.username);
+    if (find_user(ctx, pool, spec.username) || ctx.store.find_user(pool.seq, u.username_key))
+    {
+        throw errors::username_exists();
+    }
+    if (!spec.force_alias_creation)
+    {
+        check_alias_free(ctx, pool, attributes, 0);
+    }
+
+    // sub leads the attribute list, as Cognito prints it.
+    attributes.insert(attributes.begin(), storage::attribute{"sub", u.sub});
+    u.attributes = std::move(attributes);
+    auto const& policy = pool.settings["Policies"]["PasswordPolicy"];
+    std::string const password = spec.password ? *spec.password : auth::generate_password(policy, ctx.ids);
+    if (spec.password)
+    {
+        if (auto why = auth::policy_violation(policy, password))
+        {
+            throw errors::invalid_password("Password did not conform with password policy: " + *why);
+        }
+    }
+    auto const stored = auth::store_password(pool.id, u.username, password, ctx.ids);
+    u.password_salt = stored.salt;
+    u.password_verifier = stored.verifier;
+    u.status = spec.kind == password_kind::permanent && spec.password ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
+    u.enabled = spec.enabled;
+    u.created = ctx.now_ms;
+    u.last_modified = ctx.now_ms;
+    u.id = ctx.store.insert_user(u);
+    return u;
+}
+
+json user_type(storage::user const& u, char const* attributes_member)
+{
+    return {
+        {"Username", u.username},
+        {attributes_member, attributes_json(u.attributes)},
+        {"UserCreateDate", epoch_seconds(u.created)},
+        {"UserLastModifiedDate", epoch_seconds(u.last_modified)},
+        {"Enabled", u.enabled},
+        {"UserStatus", u.status},
+    };
+}
+
+std::vector<operation_entry> user_operations()
+{
+    return {
+        {"AdminCreateUser", &admin_create_user, access::write},
+        {"AdminGetUser", &admin_get_user, access::read},
+        {"AdminDeleteUser", &admin_delete_user, access::write},
+        {"AdminSetUserPassword", &admin_set_user_password, access::write},
+        {"AdminDisableUser", &admin_disable_user, access::write},
+        {"AdminEnableUser", &admin_enable_user, access::write},
+        {"AdminUpdateUserAttributes", &admin_update_user_attributes, access::write},
+        {"ListUsers", &list_users, access::read},
+    };
+}
+
+} // namespace cognitod

@@ -1,0 +1,300 @@
+#include "server/seed.hpp"
+
+#include "schema/validator.hpp"
+#include "server/auth/encoding.hpp"
+#include "server/operations/common.hpp"
+#include "server/operations/devices.hpp"
+#include "server/operations/user_pools.hpp"
+#include "server/operations/users.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+#include <mutex>
+
+namespace cognitod
+{
+
+namespace
+{
+
+// "userAttributes.1.member.name" (a validation path) → "UserAttributes[0].Name" (the seed's).
+std::string seed_path(std::string_view validation_path)
+{
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= validation_path.size())
+    {
+        auto const dot = std::min(validation_path.find('.', pos), validation_path.size());
+        std::string segment{validation_path.substr(pos, dot - pos)};
+        pos = dot + 1;
+        if (!segment.empty() && std::isdigit(static_cast<unsigned char>(segment.front())) != 0)
+        {
+            out += "[" + std::to_string(std::stoll(segment) - 1) + "]";
+            if (validation_path.substr(pos).starts_with("member"))
+            {
+                pos += 7; // skip "member."
+            }
+            continue;
+        }
+        if (!segment.empty())
+        {
+            segment.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(segment.front())));
+        }
+        out += (out.empty() ? "" : ".") + segment;
+    }
+    return out;
+}
+
+class seeder
+{
+    schema::service_model const& model_;
+    request_context& ctx_;
+    seed_outcome outcome_;
+
+    [[noreturn]] static void fail(std::string const& path, std::string const& problem)
+    {
+        throw seed_error(path + ": " + problem);
+    }
+
+    // Validates input as the named operation would, reporting each problem under path.
+    void validate_as(std::string_view operation, json const& input, std::string const& path) const
+    {
+        auto const* op = model_.find_operation(operation);
+        std::vector<schema::violation> violations;
+        try
+        {
+            violations = schema::validate(*op->input, input);
+        }
+        catch (schema::type_mismatch const& e)
+        {
+            fail(path, e.what());
+        }
+        if (!violations.empty())
+        {
+            auto const& v = violations.front();
+            fail(path + "." + seed_path(v.path), v.constraint);
+        }
+    }
+
+    static void check_members(json const& object, std::string const& path, std::initializer_list<std::string_view> extra, schema::shape const* shape)
+    {
+        if (!object.is_object())
+        {
+            fail(path, "must be a JSON object");
+        }
+        for (auto const& [key, value] : object.items())
+        {
+            bool const known = std::find(extra.begin(), extra.end(), key) != extra.end() ||
+                               (shape != nullptr && shape->find_member(key) != nullptr);
+            if (!known)
+            {
+                fail(path + "." + key, "unknown member");
+            }
+        }
+    }
+
+    static json const& list_at(json const& object, std::string_view member, std::string const& path)
+    {
+        auto const& list = list_member(object, member);
+        if (object.contains(member) && !object.at(member).is_array())
+        {
+            fail(path + "." + std::string{member}, "must be a list");
+        }
+        return list;
+    }
+
+    static std::string string_at(json const& object, std::string_view member, std::string const& path)
+    {
+        auto const it = object.find(member);
+        if (it == object.end() || it->is_null())
+        {
+            return {};
+        }
+        if (!it->is_string())
+        {
+            fail(path + "." + std::string{member}, "must be a string");
+        }
+        return it->get<std::string>();
+    }
+
+    template <class Fn>
+    static auto as_seed_error(std::string const& path, Fn&& fn)
+    {
+        try
+        {
+            return fn();
+        }
+        catch (aws_error const& e)
+        {
+            fail(path, e.code() + ": " + e.what());
+        }
+    }
+
+    void apply_device(storage::user_pool const& pool, storage::user const& owner, json const& spec, std::string const& path)
+    {
+        check_members(spec, path, {"DeviceKey", "DeviceName", "DeviceGroupKey", "DeviceRememberedStatus", "LastIpUsed"}, nullptr);
+        auto key = string_at(spec, "DeviceKey", path);
+        auto const status = string_at(spec, "DeviceRememberedStatus", path);
+        if (!status.empty() && status != "remembered" && status != "not_remembered")
+        {
+            fail(path + ".DeviceRememberedStatus", "must be remembered or not_remembered");
+        }
+        if (!key.empty())
+        {
+            validate_as("AdminGetDevice", {{"UserPoolId", pool.id}, {"Username", "x"}, {"DeviceKey", key}}, path);
+            if (auto existing = ctx_.store.find_device_by_key(key))
+            {
+                if (existing->user_id != owner.id)
+                {
+                    fail(path + ".DeviceKey", "belongs to another user");
+                }
+                return;
+            }
+        }
+        storage::device d;
+        d.key = key.empty() ? make_device_key(ctx_, pool) : key;
+        d.user_id = owner.id;
+        d.group_key = string_at(spec, "DeviceGroupKey", path);
+        if (d.group_key.empty())
+        {
+            d.group_key = make_device_group_key(ctx_.ids);
+        }
+        d.name = string_at(spec, "DeviceName", path);
+        d.remembered = status != "not_remembered";
+        d.confirmed = true;
+        d.last_ip = string_at(spec, "LastIpUsed", path);
+        d.created = ctx_.now_ms;
+        d.last_modified = ctx_.now_ms;
+        d.last_authenticated = ctx_.now_ms;
+        ctx_.store.insert_device(d);
+        ++outcome_.devices_created;
+    }
+
+    void apply_user(storage::user_pool const& pool, json const& spec, std::string const& path)
+    {
+        check_members(spec, path, {"Username", "Attributes", "Password", "TemporaryPassword", "Enabled", "Devices"}, nullptr);
+        json create{{"UserPoolId", pool.id}, {"Username", spec.value("Username", json())}};
+        if (spec.contains("Attributes"))
+        {
+            create["UserAttributes"] = spec.at("Attributes");
+        }
+        auto const password = string_at(spec, "Password", path);
+        auto const temporary = string_at(spec, "TemporaryPassword", path);
+        if (!password.empty() && !temporary.empty())
+        {
+            fail(path, "give Password or TemporaryPassword, not both");
+        }
+        if (!password.empty() || !temporary.empty())
+        {
+            create["TemporaryPassword"] = password.empty() ? temporary : password;
+        }
+        validate_as("AdminCreateUser", create, path);
+        if (spec.contains("Enabled") && !spec.at("Enabled").is_boolean())
+        {
+            fail(path + ".Enabled", "must be true or false");
+        }
+        auto const username = create.at("Username").get<std::string>();
+        auto owner = find_user(ctx_, pool, username);
+        if (!owner)
+        {
+            new_user u;
+            u.username = username;
+            u.attributes = list_member(create, "UserAttributes");
+            if (create.contains("TemporaryPassword"))
+            {
+                u.password = create.at("TemporaryPassword").get<std::string>();
+            }
+            u.kind = password.empty() ? password_kind::temporary : password_kind::permanent;
+            u.enabled = spec.value("Enabled", true);
+            owner = as_seed_error(path, [&] { return create_user(ctx_, pool, u); });
+            ++outcome_.users_created;
+        }
+        auto const& devices = list_at(spec, "Devices", path);
+        for (std::size_t i = 0; i < devices.size(); ++i)
+        {
+            apply_device(pool, *owner, devices[i], path + ".Devices[" + std::to_string(i) + "]");
+        }
+    }
+
+    void apply_pool(json const& spec, std::string const& path)
+    {
+        auto const* create_shape = model_.find_operation("CreateUserPool")->input;
+        check_members(spec, path, {"Id", "Users"}, create_shape);
+        json create = spec;
+        create.erase("Id");
+        create.erase("Users");
+        validate_as("CreateUserPool", create, path);
+        auto const id = string_at(spec, "Id", path);
+        if (!id.empty())
+        {
+            validate_as("DescribeUserPool", {{"UserPoolId", id}}, path + ".Id");
+        }
+        auto pool = id.empty() ? ctx_.store.find_user_pool_by_name(create.at("PoolName").get<std::string>())
+                               : ctx_.store.find_user_pool(id);
+        if (!pool)
+        {
+            std::optional<std::string> fixed;
+            if (!id.empty())
+            {
+                fixed = id;
+            }
+            pool = as_seed_error(path, [&] { return create_pool(ctx_, create, fixed); });
+            ++outcome_.pools_created;
+        }
+        auto const& users = list_at(spec, "Users", path);
+        for (std::size_t i = 0; i < users.size(); ++i)
+        {
+            apply_user(*pool, users[i], path + ".Users[" + std::to_string(i) + "]");
+        }
+    }
+
+public:
+    seeder(schema::service_model const& model, request_context& ctx) : model_(model), ctx_(ctx) {}
+
+    seed_outcome run(json const& doc)
+    {
+        check_members(doc, "$", {"UserPools"}, nullptr);
+        auto const& pools = list_at(doc, "UserPools", "$");
+        for (std::size_t i = 0; i < pools.size(); ++i)
+        {
+            apply_pool(pools[i], "$.UserPools[" + std::to_string(i) + "]");
+        }
+        outcome_.applied = true;
+        return outcome_;
+    }
+};
+
+} // namespace
+
+seed_outcome apply_seed(
+    schema::service_model const& model,
+    storage::store& store,
+    id_source& ids,
+    std::int64_t now_ms,
+    std::string const& region,
+    std::string const& account_id,
+    std::string_view text,
+    seed_mode mode
+)
+{
+    auto const doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded())
+    {
+        throw seed_error("$: not valid JSON");
+    }
+    auto const sha = auth::hex_encode(auth::sha256(text));
+    std::lock_guard lock{store.mutex()};
+    storage::transaction tx{store.db(), storage::transaction_mode::immediate};
+    if (mode == seed_mode::once && store.seed_applied(sha))
+    {
+        return {};
+    }
+    request_context ctx{store, ids, now_ms, region, account_id, "seed", ""};
+    auto const outcome = seeder{model, ctx}.run(doc);
+    store.record_seed(sha, now_ms);
+    tx.commit();
+    return outcome;
+}
+
+} // namespace cognitod

@@ -1,0 +1,93 @@
+// Plain rows as the store reads and writes them. Times are milliseconds since the epoch.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cognitod::storage
+{
+
+struct user_pool
+{
+    std::int64_t seq = 0; // creation order; the key users hang under
+    std::string id;
+    std::string name;
+    std::int64_t created = 0;
+    std::int64_t last_modified = 0;
+    nlohmann::json settings = nlohmann::json::object(); // the rest of the UserPool shape
+};
+
+struct attribute
+{
+    std::string name;
+    std::string value;
+    bool operator==(attribute const&) const = default;
+};
+
+struct user
+{
+    std::int64_t id = 0;
+    std::int64_t pool_seq = 0;
+    std::string username;
+    std::string username_key; // username as looked up (folded when the pool ignores case)
+    std::string sub;
+    std::string status; // UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, ...
+    bool enabled = true;
+    std::int64_t created = 0;
+    std::int64_t last_modified = 0;
+    std::string password_salt; // raw bytes; empty when the user has no password
+    std::string password_verifier;
+    std::vector<attribute> attributes; // in the order they were given; sub first
+
+    std::optional<std::string> attribute_value(std::string_view name) const
+    {
+        for (auto const& a : attributes)
+        {
+            if (a.name == name)
+            {
+                return a.value;
+            }
+        }
+        return std::nullopt;
+    }
+};
+
+struct device
+{
+    std::int64_t seq = 0; // creation order, for stable paging
+    std::string key;
+    std::int64_t user_id = 0;
+    std::string group_key;
+    std::string name;
+    std::string status = "valid";
+    bool remembered = false;
+    bool confirmed = false;
+    std::string last_ip;
+    std::int64_t created = 0;
+    std::int64_t last_modified = 0;
+    std::optional<std::int64_t> last_authenticated;
+    std::string verifier; // raw bytes from ConfirmDevice
+    std::string salt;
+};
+
+// A ListUsers filter: one attribute (or user column) compared exactly or by prefix.
+struct user_filter
+{
+    enum class field
+    {
+        username,
+        sub,
+        user_status, // cognito:user_status
+        enabled,     // status: "Enabled" / "Disabled"
+        attribute,   // any other attribute, by name
+    } what = field::attribute;
+    std::string attribute_name;
+    std::string value;
+    bool prefix = false; // ^= rather than =
+};
+
+} // namespace cognitod::storage

@@ -1,0 +1,218 @@
+#include "storage/sqlite.hpp"
+
+#include <sqlite3.h>
+
+namespace cognitod::storage
+{
+
+namespace
+{
+
+[[noreturn]] void fail(sqlite3* db, int code, std::string_view what)
+{
+    std::string message{what};
+    message += ": ";
+    message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+    throw sqlite_error(message, db != nullptr ? sqlite3_extended_errcode(db) : code);
+}
+
+void check(sqlite3* db, int code, std::string_view what)
+{
+    if (code != SQLITE_OK)
+    {
+        fail(db, code, what);
+    }
+}
+
+} // namespace
+
+void statement::deleter::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+
+statement::statement(sqlite3* db, std::string_view sql) : db_(db)
+{
+    sqlite3_stmt* raw = nullptr;
+    int const rc =
+        sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+    stmt_.reset(raw);
+    check(db, rc, "prepare");
+}
+
+statement& statement::bind(int index, std::string_view text)
+{
+    check(
+        db_,
+        sqlite3_bind_text64(
+            stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8
+        ),
+        "bind"
+    );
+    return *this;
+}
+
+statement& statement::bind(int index, std::int64_t value)
+{
+    check(db_, sqlite3_bind_int64(stmt_.get(), index, value), "bind");
+    return *this;
+}
+
+statement& statement::bind(int index, std::optional<std::int64_t> value)
+{
+    return value ? bind(index, *value) : bind_null(index);
+}
+
+statement& statement::bind_blob(int index, std::string_view bytes)
+{
+    check(
+        db_,
+        sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT),
+        "bind"
+    );
+    return *this;
+}
+
+statement& statement::bind_null(int index)
+{
+    check(db_, sqlite3_bind_null(stmt_.get(), index), "bind");
+    return *this;
+}
+
+bool statement::step()
+{
+    int const rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW)
+    {
+        return true;
+    }
+    if (rc == SQLITE_DONE)
+    {
+        return false;
+    }
+    fail(db_, rc, "step");
+}
+
+int statement::execute()
+{
+    while (step())
+    {
+    }
+    return sqlite3_changes(db_);
+}
+
+void statement::reset() noexcept
+{
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+}
+
+std::string statement::column_text(int index) const
+{
+    auto const* text = sqlite3_column_text(stmt_.get(), index);
+    if (text == nullptr)
+    {
+        return {};
+    }
+    auto const size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index));
+    return {reinterpret_cast<char const*>(text), size};
+}
+
+std::string statement::column_blob(int index) const
+{
+    auto const* data = sqlite3_column_blob(stmt_.get(), index);
+    if (data == nullptr)
+    {
+        return {};
+    }
+    auto const size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index));
+    return {static_cast<char const*>(data), size};
+}
+
+std::int64_t statement::column_int64(int index) const
+{
+    return sqlite3_column_int64(stmt_.get(), index);
+}
+
+std::optional<std::int64_t> statement::column_optional_int64(int index) const
+{
+    if (column_is_null(index))
+    {
+        return std::nullopt;
+    }
+    return column_int64(index);
+}
+
+bool statement::column_is_null(int index) const
+{
+    return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
+}
+
+void database::deleter::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+
+database::database(std::string const& path, durability level)
+{
+    sqlite3* raw = nullptr;
+    int const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int const rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    db_.reset(raw);
+    check(raw, rc, "open " + path);
+    sqlite3_extended_result_codes(raw, 1);
+    check(raw, sqlite3_busy_timeout(raw, 5000), "busy_timeout");
+    // Foreign keys are off by default, per connection; the cascades depend on them.
+    exec("PRAGMA foreign_keys = ON");
+    if (path != ":memory:")
+    {
+        exec("PRAGMA journal_mode = WAL");
+    }
+    exec(level == durability::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+}
+
+void database::exec(std::string_view sql)
+{
+    std::string const text{sql};
+    char* error = nullptr;
+    int const rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK)
+    {
+        std::string message = error != nullptr ? error : sqlite3_errstr(rc);
+        sqlite3_free(error);
+        throw sqlite_error("exec: " + message, sqlite3_extended_errcode(db_.get()));
+    }
+}
+
+statement_lease database::cached(std::string_view sql)
+{
+    auto it = cache_.find(sql);
+    if (it == cache_.end())
+    {
+        it = cache_.emplace(std::string{sql}, std::make_unique<statement>(db_.get(), sql)).first;
+    }
+    return statement_lease{*it->second};
+}
+
+std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+
+transaction::transaction(database& db, transaction_mode mode) : db_(db)
+{
+    db_.exec(mode == transaction_mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+}
+
+transaction::~transaction()
+{
+    if (!done_)
+    {
+        try
+        {
+            db_.exec("ROLLBACK");
+        }
+        catch (...) // NOLINT(bugprone-empty-catch): never throw from a destructor
+        {
+        }
+    }
+}
+
+void transaction::commit()
+{
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+} // namespace cognitod::storage

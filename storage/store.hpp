@@ -1,0 +1,86 @@
+// Typed persistence for pools, users and devices. Lookups return std::optional; the caller picks
+// the AWS error for "missing". Throws sqlite_error only for broken SQL or I/O.
+// Not thread-safe: callers hold mutex() for the whole transaction they run.
+#pragma once
+
+#include "storage/records.hpp"
+#include "storage/sqlite.hpp"
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cognitod::storage
+{
+
+class store
+{
+    database db_;
+    std::mutex mutex_;
+
+    std::vector<attribute> load_attributes(std::int64_t user_id);
+    std::optional<user> read_user(statement& st);
+
+public:
+    // Opens (creating when missing) and migrates the database at path (":memory:" allowed).
+    explicit store(std::string const& path, durability level = durability::normal);
+
+    // Guards the connection: hold it across a transaction and every call made inside it.
+    std::mutex& mutex() noexcept { return mutex_; }
+    database& db() noexcept { return db_; }
+
+    // Pools
+    std::int64_t insert_user_pool(user_pool const& pool);
+    std::optional<user_pool> find_user_pool(std::string_view id);
+    std::optional<user_pool> find_user_pool_by_name(std::string_view name);
+    // Pools created after after_seq, oldest first.
+    std::vector<user_pool> list_user_pools(std::int64_t after_seq, std::size_t limit);
+    void update_user_pool(user_pool const& pool);
+    // Removes the pool with its users, their attributes and devices (ON DELETE CASCADE).
+    void delete_user_pool(std::int64_t seq);
+    std::int64_t count_users(std::int64_t pool_seq);
+
+    // Users
+    std::int64_t insert_user(user const& u);
+    std::optional<user> find_user(std::int64_t pool_seq, std::string_view username_key);
+    std::optional<user> find_user_by_sub(std::int64_t pool_seq, std::string_view sub);
+    // Users of the pool with attribute name = value, oldest first.
+    std::vector<user> find_users_by_attribute(
+        std::int64_t pool_seq,
+        std::string_view name,
+        std::string_view value
+    );
+    // Users created after after_id, oldest first, optionally filtered.
+    std::vector<user> list_users(
+        std::int64_t pool_seq,
+        std::int64_t after_id,
+        std::size_t limit,
+        std::optional<user_filter> const& filter
+    );
+    // Writes status, enabled, password and last_modified.
+    void update_user(user const& u);
+    void replace_attributes(std::int64_t user_id, std::vector<attribute> const& attributes);
+    void delete_user(std::int64_t user_id);
+
+    // Devices
+    std::int64_t insert_device(device const& d);
+    std::optional<device> find_device(std::int64_t user_id, std::string_view key);
+    std::optional<device> find_device_by_key(std::string_view key);
+    // The user's remembered devices created after after_seq, oldest first (Cognito lists no
+    // other kind).
+    std::vector<device> list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t limit);
+    void update_device(device const& d);
+    // True when the device existed, belonged to the user and is now gone.
+    bool delete_device(std::int64_t user_id, std::string_view key);
+
+    // Seeds: a seed's SHA-256 is recorded once it has been applied.
+    bool seed_applied(std::string_view sha256);
+    void record_seed(std::string_view sha256, std::int64_t now);
+    // Removes every pool, user and device (the applied-seed record too).
+    void wipe();
+};
+
+} // namespace cognitod::storage
