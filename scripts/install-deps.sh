@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's packages, whatever cognitod needs that this machine lacks.
+#   scripts/install-deps.sh build   compiler, CMake and the libraries
+#   scripts/install-deps.sh test    the above plus the test clients (pytest, boto3, aws CLI)
+set -euo pipefail
+
+build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqlite3-dev
+    nlohmann-json3-dev libgtest-dev libssl-dev libpcre2-dev)
+test_packages=(python3 python3-pytest python3-boto3 awscli clang-format)
+
+wanted=("${build_packages[@]}")
+if [[ "${1:-build}" == "test" ]]; then
+    wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+    exit 0
+fi
+
+echo "Installing: ${missing[*]}"
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+    sudo=(sudo)
+fi
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
