@@ -42,7 +42,9 @@ std::string_view path_of(aws_json::request const& req)
     return target.substr(0, target.find('?'));
 }
 
-aws_json::response json_response(http::status status, json const& body, std::string const& request_id, unsigned version)
+aws_json::response json_response(
+    http::status status, json const& body, std::string const& request_id, unsigned version
+)
 {
     aws_json::response res{status, version};
     res.set(http::field::content_type, "application/json");
@@ -54,7 +56,9 @@ aws_json::response json_response(http::status status, json const& body, std::str
 
 } // namespace
 
-aws_json::response app::handle_aws(aws_json::request const& req, std::string const& request_id, std::string_view peer) const
+aws_json::response app::handle_aws(
+    aws_json::request const& req, std::string const& request_id, std::string_view peer
+) const
 {
     auto const call = aws_json::decode(req);
     call_info info{request_id, std::string{aws_json::signing_region(req)}, source_ip(req, peer)};
@@ -62,14 +66,18 @@ aws_json::response app::handle_aws(aws_json::request const& req, std::string con
     return aws_json::encode_result(output, request_id, req.version());
 }
 
-aws_json::response app::handle_control(aws_json::request const& req, std::string const& request_id) const
+aws_json::response
+app::handle_control(aws_json::request const& req, std::string const& request_id) const
 {
     auto const path = path_of(req);
     auto const name = path.substr(control_prefix.size());
-    auto const method_not_allowed = [&] {
+    auto const method_not_allowed = [&]
+    {
         return json_response(
             http::status::method_not_allowed,
-            {{"__type", "MethodNotAllowedException"}, {"message", std::string{req.method_string()} + " is not allowed on " + std::string{path}}},
+            {{"__type", "MethodNotAllowedException"},
+             {"message",
+              std::string{req.method_string()} + " is not allowed on " + std::string{path}}},
             request_id,
             req.version()
         );
@@ -80,7 +88,12 @@ aws_json::response app::handle_control(aws_json::request const& req, std::string
         {
             return method_not_allowed();
         }
-        return json_response(http::status::ok, {{"status", "ok"}, {"version", COGNITOD_VERSION}}, request_id, req.version());
+        return json_response(
+            http::status::ok,
+            {{"status", "ok"}, {"version", COGNITOD_VERSION}},
+            request_id,
+            req.version()
+        );
     }
     if (name == "seed")
     {
@@ -131,13 +144,15 @@ aws_json::response app::handle_control(aws_json::request const& req, std::string
     }
     return json_response(
         http::status::not_found,
-        {{"__type", "NotFoundException"}, {"message", "No such control endpoint: " + std::string{path}}},
+        {{"__type", "NotFoundException"},
+         {"message", "No such control endpoint: " + std::string{path}}},
         request_id,
         req.version()
     );
 }
 
-aws_json::response app::handle(aws_json::request const& req, std::string_view peer_address) const noexcept
+aws_json::response
+app::handle(aws_json::request const& req, std::string_view peer_address) const noexcept
 {
     auto const started = std::chrono::steady_clock::now();
     std::string request_id;
@@ -157,7 +172,8 @@ aws_json::response app::handle(aws_json::request const& req, std::string_view pe
         {
             res = json_response(
                 http::status::not_found,
-                {{"__type", "NotFoundException"}, {"message", "No such resource: " + std::string{path}}},
+                {{"__type", "NotFoundException"},
+                 {"message", "No such resource: " + std::string{path}}},
                 request_id,
                 req.version()
             );
@@ -166,7 +182,8 @@ aws_json::response app::handle(aws_json::request const& req, std::string_view pe
         {
             res = json_response(
                 http::status::method_not_allowed,
-                {{"__type", "MethodNotAllowedException"}, {"message", "The AWS JSON 1.1 endpoint takes POST requests."}},
+                {{"__type", "MethodNotAllowedException"},
+                 {"message", "The AWS JSON 1.1 endpoint takes POST requests."}},
                 request_id,
                 req.version()
             );
@@ -207,13 +224,16 @@ aws_json::response app::handle(aws_json::request const& req, std::string_view pe
     }
     if (services_.log.enabled(log_level::info))
     {
-        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - started
+        )
+                                .count();
         try
         {
             services_.log.write(
                 log_level::info,
-                request_id + " " + operation + " " + std::to_string(res.result_int()) + " " + error_name + " " +
-                    std::to_string(micros) + "us"
+                request_id + " " + operation + " " + std::to_string(res.result_int()) + " " +
+                    error_name + " " + std::to_string(micros) + "us"
             );
         }
         catch (...) // NOLINT(bugprone-empty-catch): a failed log line never fails the request

@@ -29,14 +29,18 @@ class app
 {
     app_services services_;
 
-    aws_json::response handle_aws(aws_json::request const& req, std::string const& request_id, std::string_view peer) const;
-    aws_json::response handle_control(aws_json::request const& req, std::string const& request_id) const;
+    aws_json::response handle_aws(
+        aws_json::request const& req, std::string const& request_id, std::string_view peer
+    ) const;
+    aws_json::response
+    handle_control(aws_json::request const& req, std::string const& request_id) const;
 
 public:
     explicit app(app_services services) : services_(std::move(services)) {}
 
     // Never throws: every failure becomes an AWS-style error response.
-    aws_json::response handle(aws_json::request const& req, std::string_view peer_address) const noexcept;
+    aws_json::response
+    handle(aws_json::request const& req, std::string_view peer_address) const noexcept;
 };
 
 } // namespace cognitod

@@ -44,14 +44,26 @@ inline aws_error username_exists(std::string const& m = "User account already ex
 {
     return {"UsernameExistsException", m};
 }
-inline aws_error alias_exists(std::string const& m) { return {"AliasExistsException", m}; }
-inline aws_error invalid_password(std::string const& m) { return {"InvalidPasswordException", m}; }
-inline aws_error not_authorized(std::string const& m) { return {"NotAuthorizedException", m}; }
+inline aws_error alias_exists(std::string const& m)
+{
+    return {"AliasExistsException", m};
+}
+inline aws_error invalid_password(std::string const& m)
+{
+    return {"InvalidPasswordException", m};
+}
+inline aws_error not_authorized(std::string const& m)
+{
+    return {"NotAuthorizedException", m};
+}
 inline aws_error unsupported_operation(std::string const& m)
 {
     return {"UnsupportedOperationException", m};
 }
-inline aws_error serialization(std::string const& m) { return {"SerializationException", m}; }
+inline aws_error serialization(std::string const& m)
+{
+    return {"SerializationException", m};
+}
 inline aws_error unknown_operation(std::string const& m)
 {
     return {"UnknownOperationException", m};

@@ -7,7 +7,10 @@ namespace
 {
 
 // botocore and the SDKs send the model's target; accept nothing else, as AWS does.
-aws_error unknown_operation() { return errors::unknown_operation(""); }
+aws_error unknown_operation()
+{
+    return errors::unknown_operation("");
+}
 
 } // namespace
 
@@ -35,7 +38,9 @@ call decode(request const& req)
     c.input = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (c.input.is_discarded())
     {
-        throw errors::serialization("Unexpected character or end of input: the body is not valid JSON.");
+        throw errors::serialization(
+            "Unexpected character or end of input: the body is not valid JSON."
+        );
     }
     if (c.input.is_array())
     {
@@ -50,7 +55,8 @@ call decode(request const& req)
 
 std::string_view signing_region(request const& req)
 {
-    // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20261126/us-west-2/cognito-idp/aws4_request, ...
+    // Authorization: AWS4-HMAC-SHA256 Credential=AKID/20261126/us-west-2/cognito-idp/aws4_request,
+    // ...
     auto const header = req.find(http::field::authorization);
     if (header == req.end())
     {
@@ -77,12 +83,14 @@ std::string_view signing_region(request const& req)
     return scope.substr(0, scope.find('/'));
 }
 
-response encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version)
+response
+encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version)
 {
     response res{http::status::ok, version};
     res.set(http::field::content_type, content_type);
     res.set("x-amzn-RequestId", request_id);
-    res.body() = output.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+    res.body() =
+        output.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
     res.prepare_payload();
     return res;
 }

@@ -31,7 +31,8 @@ call decode(request const& req);
 // The region of the SigV4 credential scope in the Authorization header, or "" when absent.
 std::string_view signing_region(request const& req);
 
-response encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version);
+response
+encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version);
 response encode_error(aws_error const& error, std::string const& request_id, unsigned version);
 
 } // namespace cognitod::aws_json

@@ -41,8 +41,7 @@ struct option
     std::function<std::string(config&, std::string const&)> apply; // returns an error or ""
 };
 
-template <class Int>
-bool parse_int(std::string const& text, Int min, Int max, Int& out)
+template <class Int> bool parse_int(std::string const& text, Int min, Int max, Int& out)
 {
     Int value{};
     auto const* end = text.data() + text.size();
@@ -75,7 +74,11 @@ bool valid_region(std::string const& region)
 std::vector<option> make_options()
 {
     return {
-        {"--host", "COGNITOD_HOST", true, [](config& c, std::string const& v) -> std::string {
+        {"--host",
+         "COGNITOD_HOST",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (v.empty())
              {
                  return "an address is required";
@@ -83,7 +86,11 @@ std::vector<option> make_options()
              c.host = v;
              return {};
          }},
-        {"--port", "COGNITOD_PORT", true, [](config& c, std::string const& v) -> std::string {
+        {"--port",
+         "COGNITOD_PORT",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              std::uint16_t port = 0;
              if (!parse_int<std::uint16_t>(v, 0, 65535, port))
              {
@@ -92,7 +99,11 @@ std::vector<option> make_options()
              c.port = port;
              return {};
          }},
-        {"--db", "COGNITOD_DB", true, [](config& c, std::string const& v) -> std::string {
+        {"--db",
+         "COGNITOD_DB",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (v.empty())
              {
                  return "a path is required";
@@ -100,7 +111,11 @@ std::vector<option> make_options()
              c.db = v;
              return {};
          }},
-        {"--data-dir", "COGNITOD_DATA_DIR", true, [](config& c, std::string const& v) -> std::string {
+        {"--data-dir",
+         "COGNITOD_DATA_DIR",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (v.empty())
              {
                  return "a directory is required";
@@ -108,7 +123,11 @@ std::vector<option> make_options()
              c.data_dir = v;
              return {};
          }},
-        {"--region", "COGNITOD_REGION", true, [](config& c, std::string const& v) -> std::string {
+        {"--region",
+         "COGNITOD_REGION",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (!valid_region(v))
              {
                  return "'" + v + "' is not a region name (like us-east-1)";
@@ -116,7 +135,11 @@ std::vector<option> make_options()
              c.region = v;
              return {};
          }},
-        {"--account-id", "COGNITOD_ACCOUNT_ID", true, [](config& c, std::string const& v) -> std::string {
+        {"--account-id",
+         "COGNITOD_ACCOUNT_ID",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos)
              {
                  return "'" + v + "' is not a 12-digit account id";
@@ -124,11 +147,19 @@ std::vector<option> make_options()
              c.account_id = v;
              return {};
          }},
-        {"--seed", "COGNITOD_SEED", true, [](config& c, std::string const& v) -> std::string {
+        {"--seed",
+         "COGNITOD_SEED",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              c.seed = v;
              return {};
          }},
-        {"--reseed", "COGNITOD_RESEED", false, [](config& c, std::string const& v) -> std::string {
+        {"--reseed",
+         "COGNITOD_RESEED",
+         false,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (v != "1" && v != "true" && v != "0" && v != "false")
              {
                  return "'" + v + "' is not 1, true, 0 or false";
@@ -136,7 +167,11 @@ std::vector<option> make_options()
              c.reseed = v == "1" || v == "true";
              return {};
          }},
-        {"--durability", "COGNITOD_DURABILITY", true, [](config& c, std::string const& v) -> std::string {
+        {"--durability",
+         "COGNITOD_DURABILITY",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (v != "normal" && v != "full")
              {
                  return "'" + v + "' is not normal or full";
@@ -144,7 +179,11 @@ std::vector<option> make_options()
              c.durability_full = v == "full";
              return {};
          }},
-        {"--threads", "COGNITOD_THREADS", true, [](config& c, std::string const& v) -> std::string {
+        {"--threads",
+         "COGNITOD_THREADS",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              unsigned threads = 0;
              if (!parse_int<unsigned>(v, 1, 64, threads))
              {
@@ -153,7 +192,11 @@ std::vector<option> make_options()
              c.threads = threads;
              return {};
          }},
-        {"--log-level", "COGNITOD_LOG_LEVEL", true, [](config& c, std::string const& v) -> std::string {
+        {"--log-level",
+         "COGNITOD_LOG_LEVEL",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
              if (v == "debug")
              {
                  c.level = log_level::debug;
@@ -211,10 +254,8 @@ std::string_view to_string(log_level level)
     return "info";
 }
 
-parse_result parse_config(
-    std::vector<std::string> const& args,
-    char const* (*getenv_fn)(char const*)
-)
+parse_result
+parse_config(std::vector<std::string> const& args, char const* (*getenv_fn)(char const*))
 {
     config settings;
     auto const options = make_options();
@@ -246,7 +287,8 @@ parse_result parse_config(
             inline_value = arg.substr(eq + 1);
             arg.resize(eq);
         }
-        auto const* opt = [&]() -> option const* {
+        auto const* opt = [&]() -> option const*
+        {
             for (auto const& o : options)
             {
                 if (o.flag == arg)

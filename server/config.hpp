@@ -25,8 +25,8 @@ struct config
     std::string data_dir = "cognitod-data"; // created when missing
     std::string region = "us-east-1";
     std::string account_id = "123456789012";
-    std::string seed;         // seed file applied at start
-    bool reseed = false;      // apply the seed even when this database has applied it before
+    std::string seed;             // seed file applied at start
+    bool reseed = false;          // apply the seed even when this database has applied it before
     bool durability_full = false; // fsync every commit (power loss), not just WAL (process crash)
     unsigned threads = 1;
     log_level level = log_level::info;
@@ -44,10 +44,8 @@ struct parse_result
 };
 
 // args excludes the program name; environment is read through getenv_fn so tests can fake it.
-parse_result parse_config(
-    std::vector<std::string> const& args,
-    char const* (*getenv_fn)(char const*)
-);
+parse_result
+parse_config(std::vector<std::string> const& args, char const* (*getenv_fn)(char const*));
 
 std::string_view to_string(log_level level);
 

@@ -17,12 +17,8 @@ dispatcher::dispatcher(
     std::string default_region,
     std::string account_id
 )
-    : model_(model),
-      store_(store),
-      clock_(clock),
-      ids_(ids),
-      default_region_(std::move(default_region)),
-      account_id_(std::move(account_id))
+    : model_(model), store_(store), clock_(clock), ids_(ids),
+      default_region_(std::move(default_region)), account_id_(std::move(account_id))
 {
     for (auto const& op : make_operations())
     {

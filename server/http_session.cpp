@@ -38,7 +38,9 @@ bool session_registry::draining()
     return draining_;
 }
 
-http_session::http_session(tcp::socket&& socket, app const& application, session_limits limits, session_registry& registry)
+http_session::http_session(
+    tcp::socket&& socket, app const& application, session_limits limits, session_registry& registry
+)
     : stream_(std::move(socket)), app_(application), limits_(limits), registry_(registry)
 {
     error_code ec;
@@ -52,17 +54,24 @@ http_session::http_session(tcp::socket&& socket, app const& application, session
 void http_session::run()
 {
     // Start on the connection's strand so that everything after is serialised even with threads.
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+    net::dispatch(
+        stream_.get_executor(),
+        beast::bind_front_handler(&http_session::do_read, shared_from_this())
+    );
 }
 
 void http_session::stop_when_idle()
 {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-        if (self->reading_ && !self->parser_->got_some())
+    net::post(
+        stream_.get_executor(),
+        [self = shared_from_this()]
         {
-            self->stream_.cancel();
+            if (self->reading_ && !self->parser_->got_some())
+            {
+                self->stream_.cancel();
+            }
         }
-    });
+    );
 }
 
 void http_session::do_read()
@@ -79,24 +88,35 @@ void http_session::do_read()
     // The idle timeout waits for the next request; the read deadline bounds a slow one. Beast's
     // timer covers the whole async_read, so the shorter one is what a client can count on.
     stream_.expires_after(buffer_.size() == 0 ? limits_.idle_timeout : limits_.read_deadline);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+    http::async_read(
+        stream_,
+        buffer_,
+        *parser_,
+        beast::bind_front_handler(&http_session::on_read, shared_from_this())
+    );
 }
 
 void http_session::on_read(error_code ec, std::size_t /*bytes*/)
 {
     reading_ = false;
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted)
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted)
     {
         return do_close();
     }
-    if (ec == http::error::body_limit || ec == http::error::header_limit || ec == http::error::buffer_overflow)
+    if (ec == http::error::body_limit || ec == http::error::header_limit ||
+        ec == http::error::buffer_overflow)
     {
         bool const body = ec == http::error::body_limit;
-        aws_json::response res{body ? http::status::payload_too_large : http::status::request_header_fields_too_large, 11};
+        aws_json::response res{
+            body ? http::status::payload_too_large : http::status::request_header_fields_too_large,
+            11};
         res.set(http::field::content_type, "application/json");
         res.set(http::field::connection, "close");
-        res.body() = body ? R"({"__type":"RequestEntityTooLargeException","message":"Request body exceeds 1048576 bytes."})"
-                          : R"({"__type":"RequestHeaderFieldsTooLargeException","message":"Request headers exceed 8192 bytes."})";
+        res.body() =
+            body
+                ? R"({"__type":"RequestEntityTooLargeException","message":"Request body exceeds 1048576 bytes."})"
+                : R"({"__type":"RequestHeaderFieldsTooLargeException","message":"Request headers exceed 8192 bytes."})";
         res.prepare_payload();
         return send(std::move(res), /*keep_alive=*/false);
     }
@@ -126,9 +146,8 @@ void http_session::send(aws_json::response&& res, bool keep_alive)
     http::async_write(
         stream_,
         *owned,
-        [self = shared_from_this(), owned, keep_alive](error_code ec, std::size_t bytes) {
-            self->on_write(keep_alive, ec, bytes);
-        }
+        [self = shared_from_this(), owned, keep_alive](error_code ec, std::size_t bytes)
+        { self->on_write(keep_alive, ec, bytes); }
     );
 }
 

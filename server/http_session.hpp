@@ -57,7 +57,12 @@ class http_session : public std::enable_shared_from_this<http_session>
     void do_close();
 
 public:
-    http_session(tcp::socket&& socket, app const& application, session_limits limits, session_registry& registry);
+    http_session(
+        tcp::socket&& socket,
+        app const& application,
+        session_limits limits,
+        session_registry& registry
+    );
 
     void run();
     // Closes the connection if it is waiting for a request that has not begun; otherwise the

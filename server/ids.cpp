@@ -50,8 +50,22 @@ std::string format_uuid(std::array<unsigned char, 16> b)
         text.data(),
         text.size(),
         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-        b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+        b[0],
+        b[1],
+        b[2],
+        b[3],
+        b[4],
+        b[5],
+        b[6],
+        b[7],
+        b[8],
+        b[9],
+        b[10],
+        b[11],
+        b[12],
+        b[13],
+        b[14],
+        b[15]
     );
     return {text.data(), 36};
 }
@@ -88,9 +102,18 @@ std::string random_ids::uuid()
     return format_uuid(b);
 }
 
-std::string random_ids::alphanumeric(std::size_t n) { return random_from(alnum, n); }
-std::string random_ids::lower_alphanumeric(std::size_t n) { return random_from(lower_alnum, n); }
-std::string random_ids::bytes(std::size_t n) { return random_bytes(n); }
+std::string random_ids::alphanumeric(std::size_t n)
+{
+    return random_from(alnum, n);
+}
+std::string random_ids::lower_alphanumeric(std::size_t n)
+{
+    return random_from(lower_alnum, n);
+}
+std::string random_ids::bytes(std::size_t n)
+{
+    return random_bytes(n);
+}
 
 std::string counting_ids::uuid()
 {
@@ -98,8 +121,17 @@ std::string counting_ids::uuid()
     return "00000000-0000-4000-8000-" + padded(next_++, 12);
 }
 
-std::string counting_ids::alphanumeric(std::size_t n) { return padded(next_++, n); }
-std::string counting_ids::lower_alphanumeric(std::size_t n) { return padded(next_++, n); }
-std::string counting_ids::bytes(std::size_t n) { return std::string(n, static_cast<char>(next_++)); }
+std::string counting_ids::alphanumeric(std::size_t n)
+{
+    return padded(next_++, n);
+}
+std::string counting_ids::lower_alphanumeric(std::size_t n)
+{
+    return padded(next_++, n);
+}
+std::string counting_ids::bytes(std::size_t n)
+{
+    return std::string(n, static_cast<char>(next_++));
+}
 
 } // namespace cognitod

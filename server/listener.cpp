@@ -11,12 +11,8 @@ listener::listener(
     session_registry& registry,
     logger const& log
 )
-    : ioc_(ioc),
-      acceptor_(net::make_strand(ioc)),
-      app_(application),
-      limits_(limits),
-      registry_(registry),
-      log_(log)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), app_(application), limits_(limits),
+      registry_(registry), log_(log)
 {
     // Startup: the throwing overloads, so a taken port stops cognitod with a clear message.
     acceptor_.open(endpoint.protocol());
@@ -25,20 +21,29 @@ listener::listener(
     acceptor_.listen(net::socket_base::max_listen_connections);
 }
 
-void listener::run() { do_accept(); }
+void listener::run()
+{
+    do_accept();
+}
 
 void listener::stop()
 {
-    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
-        error_code ec;
-        self->acceptor_.close(ec);
-    });
+    net::post(
+        acceptor_.get_executor(),
+        [self = shared_from_this()]
+        {
+            error_code ec;
+            self->acceptor_.close(ec);
+        }
+    );
 }
 
 void listener::do_accept()
 {
     // Each connection gets its own strand.
-    acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+    acceptor_.async_accept(
+        net::make_strand(ioc_), beast::bind_front_handler(&listener::on_accept, shared_from_this())
+    );
 }
 
 void listener::on_accept(error_code ec, tcp::socket socket)

@@ -18,7 +18,8 @@ void logger::write(log_level level, std::string_view line) const
     auto const now = std::chrono::system_clock::now();
     auto const seconds = std::chrono::system_clock::to_time_t(now);
     auto const millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     std::array<char, 32> stamp{};

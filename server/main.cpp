@@ -65,7 +65,9 @@ int run(config const& settings)
     {
         std::filesystem::create_directories(settings.data_dir);
     }
-    storage::store store{db_path, settings.durability_full ? storage::durability::full : storage::durability::normal};
+    storage::store store{
+        db_path,
+        settings.durability_full ? storage::durability::full : storage::durability::normal};
     auto const model = schema::service_model::parse(schema::embedded_model_json());
     system_clock const time;
     random_ids ids;
@@ -86,10 +88,12 @@ int run(config const& settings)
             );
             log.write(
                 log_level::info,
-                outcome.applied ? "seed " + settings.seed + " applied: " + std::to_string(outcome.pools_created) +
-                                      " pools, " + std::to_string(outcome.users_created) + " users, " +
-                                      std::to_string(outcome.devices_created) + " devices created"
-                                : "seed " + settings.seed + " already applied to " + db_path + "; skipped"
+                outcome.applied
+                    ? "seed " + settings.seed +
+                          " applied: " + std::to_string(outcome.pools_created) + " pools, " +
+                          std::to_string(outcome.users_created) + " users, " +
+                          std::to_string(outcome.devices_created) + " devices created"
+                    : "seed " + settings.seed + " already applied to " + db_path + "; skipped"
             );
         }
         catch (std::exception const& e)
@@ -100,38 +104,50 @@ int run(config const& settings)
     }
 
     dispatcher const calls{model, store, time, ids, settings.region, settings.account_id};
-    app const application{app_services{model, store, calls, time, ids, log, settings.region, settings.account_id}};
+    app const application{
+        app_services{model, store, calls, time, ids, log, settings.region, settings.account_id}};
 
     net::io_context ioc{static_cast<int>(settings.threads)};
     session_registry registry;
     auto const endpoint = resolve(ioc, settings.host, settings.port);
-    auto server = std::make_shared<listener>(ioc, endpoint, application, session_limits{}, registry, log);
+    auto server =
+        std::make_shared<listener>(ioc, endpoint, application, session_limits{}, registry, log);
     server->run();
 
     // Stop accepting, let requests in progress finish and idle connections close; ioc.run()
     // returns when nothing is left. A connection stuck mid-request is cut after a grace period.
     net::signal_set signals{ioc, SIGINT, SIGTERM};
     net::steady_timer grace{ioc};
-    signals.async_wait([&](error_code ec, int) {
-        if (ec)
+    signals.async_wait(
+        [&](error_code ec, int)
         {
-            return;
-        }
-        log.write(log_level::info, "stopping");
-        server->stop();
-        registry.drain();
-        grace.expires_after(std::chrono::seconds(5));
-        grace.async_wait([&](error_code timer_ec) {
-            if (!timer_ec)
+            if (ec)
             {
-                ioc.stop();
+                return;
             }
-        });
-    });
+            log.write(log_level::info, "stopping");
+            server->stop();
+            registry.drain();
+            grace.expires_after(std::chrono::seconds(5));
+            grace.async_wait(
+                [&](error_code timer_ec)
+                {
+                    if (!timer_ec)
+                    {
+                        ioc.stop();
+                    }
+                }
+            );
+        }
+    );
 
     std::cout << "cognitod listening on http://" << url_host(server->local_endpoint()) << ":"
               << server->local_endpoint().port() << std::endl;
-    log.write(log_level::info, "database " + db_path + ", region " + settings.region + ", " + std::to_string(settings.threads) + " thread(s)");
+    log.write(
+        log_level::info,
+        "database " + db_path + ", region " + settings.region + ", " +
+            std::to_string(settings.threads) + " thread(s)"
+    );
 
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < settings.threads; ++i)

@@ -39,7 +39,8 @@ std::string seed_path(std::string_view validation_path)
         }
         if (!segment.empty())
         {
-            segment.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(segment.front())));
+            segment.front() =
+                static_cast<char>(std::toupper(static_cast<unsigned char>(segment.front())));
         }
         out += (out.empty() ? "" : ".") + segment;
     }
@@ -77,7 +78,12 @@ class seeder
         }
     }
 
-    static void check_members(json const& object, std::string const& path, std::initializer_list<std::string_view> extra, schema::shape const* shape)
+    static void check_members(
+        json const& object,
+        std::string const& path,
+        std::initializer_list<std::string_view> extra,
+        schema::shape const* shape
+    )
     {
         if (!object.is_object())
         {
@@ -104,7 +110,8 @@ class seeder
         return list;
     }
 
-    static std::string string_at(json const& object, std::string_view member, std::string const& path)
+    static std::string
+    string_at(json const& object, std::string_view member, std::string const& path)
     {
         auto const it = object.find(member);
         if (it == object.end() || it->is_null())
@@ -118,8 +125,7 @@ class seeder
         return it->get<std::string>();
     }
 
-    template <class Fn>
-    static auto as_seed_error(std::string const& path, Fn&& fn)
+    template <class Fn> static auto as_seed_error(std::string const& path, Fn&& fn)
     {
         try
         {
@@ -131,9 +137,19 @@ class seeder
         }
     }
 
-    void apply_device(storage::user_pool const& pool, storage::user const& owner, json const& spec, std::string const& path)
+    void apply_device(
+        storage::user_pool const& pool,
+        storage::user const& owner,
+        json const& spec,
+        std::string const& path
+    )
     {
-        check_members(spec, path, {"DeviceKey", "DeviceName", "DeviceGroupKey", "DeviceRememberedStatus", "LastIpUsed"}, nullptr);
+        check_members(
+            spec,
+            path,
+            {"DeviceKey", "DeviceName", "DeviceGroupKey", "DeviceRememberedStatus", "LastIpUsed"},
+            nullptr
+        );
         auto key = string_at(spec, "DeviceKey", path);
         auto const status = string_at(spec, "DeviceRememberedStatus", path);
         if (!status.empty() && status != "remembered" && status != "not_remembered")
@@ -142,7 +158,11 @@ class seeder
         }
         if (!key.empty())
         {
-            validate_as("AdminGetDevice", {{"UserPoolId", pool.id}, {"Username", "x"}, {"DeviceKey", key}}, path);
+            validate_as(
+                "AdminGetDevice",
+                {{"UserPoolId", pool.id}, {"Username", "x"}, {"DeviceKey", key}},
+                path
+            );
             if (auto existing = ctx_.store.find_device_by_key(key))
             {
                 if (existing->user_id != owner.id)
@@ -173,7 +193,12 @@ class seeder
 
     void apply_user(storage::user_pool const& pool, json const& spec, std::string const& path)
     {
-        check_members(spec, path, {"Username", "Attributes", "Password", "TemporaryPassword", "Enabled", "Devices"}, nullptr);
+        check_members(
+            spec,
+            path,
+            {"Username", "Attributes", "Password", "TemporaryPassword", "Enabled", "Devices"},
+            nullptr
+        );
         json create{{"UserPoolId", pool.id}, {"Username", spec.value("Username", json())}};
         if (spec.contains("Attributes"))
         {
@@ -230,8 +255,9 @@ class seeder
         {
             validate_as("DescribeUserPool", {{"UserPoolId", id}}, path + ".Id");
         }
-        auto pool = id.empty() ? ctx_.store.find_user_pool_by_name(create.at("PoolName").get<std::string>())
-                               : ctx_.store.find_user_pool(id);
+        auto pool =
+            id.empty() ? ctx_.store.find_user_pool_by_name(create.at("PoolName").get<std::string>())
+                       : ctx_.store.find_user_pool(id);
         if (!pool)
         {
             std::optional<std::string> fixed;

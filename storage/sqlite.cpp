@@ -26,13 +26,15 @@ void check(sqlite3* db, int code, std::string_view what)
 
 } // namespace
 
-void statement::deleter::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+void statement::deleter::operator()(sqlite3_stmt* stmt) const noexcept
+{
+    sqlite3_finalize(stmt);
+}
 
 statement::statement(sqlite3* db, std::string_view sql) : db_(db)
 {
     sqlite3_stmt* raw = nullptr;
-    int const rc =
-        sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+    int const rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     stmt_.reset(raw);
     check(db, rc, "prepare");
 }
@@ -145,7 +147,10 @@ bool statement::column_is_null(int index) const
     return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
 }
 
-void database::deleter::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+void database::deleter::operator()(sqlite3* db) const noexcept
+{
+    sqlite3_close_v2(db);
+}
 
 database::database(std::string const& path, durability level)
 {
@@ -188,7 +193,10 @@ statement_lease database::cached(std::string_view sql)
     return statement_lease{*it->second};
 }
 
-std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+std::int64_t database::last_insert_rowid() const
+{
+    return sqlite3_last_insert_rowid(db_.get());
+}
 
 transaction::transaction(database& db, transaction_mode mode) : db_(db)
 {

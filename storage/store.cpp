@@ -52,7 +52,10 @@ device read_device(statement& st)
 
 } // namespace
 
-store::store(std::string const& path, durability level) : db_(path, level) { migrate(db_); }
+store::store(std::string const& path, durability level) : db_(path, level)
+{
+    migrate(db_);
+}
 
 std::int64_t store::insert_user_pool(user_pool const& pool)
 {
@@ -108,7 +111,10 @@ void store::update_user_pool(user_pool const& pool)
 {
     auto st = db_.cached("UPDATE user_pools SET name = ?2, last_modified = ?3, settings = ?4 "
                          "WHERE seq = ?1");
-    st->bind(1, pool.seq).bind(2, pool.name).bind(3, pool.last_modified).bind(4, pool.settings.dump());
+    st->bind(1, pool.seq)
+        .bind(2, pool.name)
+        .bind(3, pool.last_modified)
+        .bind(4, pool.settings.dump());
     st->execute();
 }
 
@@ -161,9 +167,8 @@ std::int64_t store::insert_user(user const& u)
 
 std::vector<attribute> store::load_attributes(std::int64_t user_id)
 {
-    auto st = db_.cached(
-        "SELECT name, value FROM user_attributes WHERE user_id = ?1 ORDER BY position"
-    );
+    auto st =
+        db_.cached("SELECT name, value FROM user_attributes WHERE user_id = ?1 ORDER BY position");
     st->bind(1, user_id);
     std::vector<attribute> attributes;
     while (st->step())
@@ -224,11 +229,8 @@ std::optional<user> store::find_user_by_sub(std::int64_t pool_seq, std::string_v
     return found;
 }
 
-std::vector<user> store::find_users_by_attribute(
-    std::int64_t pool_seq,
-    std::string_view name,
-    std::string_view value
-)
+std::vector<user>
+store::find_users_by_attribute(std::int64_t pool_seq, std::string_view name, std::string_view value)
 {
     std::vector<user> users;
     {

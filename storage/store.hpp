@@ -48,11 +48,8 @@ public:
     std::optional<user> find_user(std::int64_t pool_seq, std::string_view username_key);
     std::optional<user> find_user_by_sub(std::int64_t pool_seq, std::string_view sub);
     // Users of the pool with attribute name = value, oldest first.
-    std::vector<user> find_users_by_attribute(
-        std::int64_t pool_seq,
-        std::string_view name,
-        std::string_view value
-    );
+    std::vector<user>
+    find_users_by_attribute(std::int64_t pool_seq, std::string_view name, std::string_view value);
     // Users created after after_id, oldest first, optionally filtered.
     std::vector<user> list_users(
         std::int64_t pool_seq,
@@ -71,7 +68,8 @@ public:
     std::optional<device> find_device_by_key(std::string_view key);
     // The user's remembered devices created after after_seq, oldest first (Cognito lists no
     // other kind).
-    std::vector<device> list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t limit);
+    std::vector<device>
+    list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t limit);
     void update_device(device const& d);
     // True when the device existed, belonged to the user and is now gone.
     bool delete_device(std::int64_t user_id, std::string_view key);

@@ -28,7 +28,8 @@ std::optional<std::string> base64_decode(std::string_view text)
     for (std::size_t i = 0; i < text.size(); ++i)
     {
         char const c = text[i];
-        bool const alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        bool const alnum =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         bool const padding = c == '=' && i + 2 >= text.size();
         if (!alnum && c != '+' && c != '/' && !padding)
         {

@@ -17,14 +17,18 @@ constexpr std::string_view symbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 
 bool any(std::string_view text, bool (*pred)(unsigned char))
 {
-    return std::any_of(text.begin(), text.end(), [&](char c) { return pred(static_cast<unsigned char>(c)); });
+    return std::any_of(
+        text.begin(), text.end(), [&](char c) { return pred(static_cast<unsigned char>(c)); }
+    );
 }
 
 std::size_t code_points(std::string_view text)
 {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(),
+        text.end(),
+        [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }
+    ));
 }
 
 } // namespace
@@ -52,19 +56,25 @@ std::optional<std::string> policy_violation(nlohmann::json const& policy, std::s
         return "Password must have numeric characters";
     }
     if (policy.value("RequireSymbols", false) &&
-        !any(password, [](unsigned char c) { return symbols.find(static_cast<char>(c)) != std::string_view::npos; }))
+        !any(
+            password,
+            [](unsigned char c)
+            { return symbols.find(static_cast<char>(c)) != std::string_view::npos; }
+        ))
     {
         return "Password must have symbol characters";
     }
     return std::nullopt;
 }
 
-stored_password
-store_password(std::string_view pool_id, std::string_view username, std::string_view password, id_source& ids)
+stored_password store_password(
+    std::string_view pool_id, std::string_view username, std::string_view password, id_source& ids
+)
 {
     stored_password stored;
     stored.salt = ids.bytes(16);
-    stored.verifier = srp::verifier(srp::private_key(stored.salt, srp::pool_name(pool_id), username, password));
+    stored.verifier =
+        srp::verifier(srp::private_key(stored.salt, srp::pool_name(pool_id), username, password));
     return stored;
 }
 

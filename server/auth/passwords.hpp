@@ -14,7 +14,8 @@ namespace cognitod::auth
 
 // The first rule of the pool's PasswordPolicy that password breaks, in Cognito's words
 // ("Password not long enough", "Password must have uppercase characters", ...), or nullopt.
-std::optional<std::string> policy_violation(nlohmann::json const& password_policy, std::string_view password);
+std::optional<std::string>
+policy_violation(nlohmann::json const& password_policy, std::string_view password);
 
 struct stored_password
 {
@@ -22,8 +23,9 @@ struct stored_password
     std::string verifier; // g^x mod N
 };
 
-stored_password
-store_password(std::string_view pool_id, std::string_view username, std::string_view password, id_source& ids);
+stored_password store_password(
+    std::string_view pool_id, std::string_view username, std::string_view password, id_source& ids
+);
 
 bool password_matches(
     stored_password const& stored,

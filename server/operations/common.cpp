@@ -8,7 +8,10 @@
 namespace cognitod
 {
 
-json epoch_seconds(std::int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+json epoch_seconds(std::int64_t ms)
+{
+    return static_cast<double>(ms) / 1000.0;
+}
 
 std::string_view pool_region(std::string_view pool_id)
 {
@@ -42,9 +45,12 @@ namespace
 std::string ascii_lower(std::string_view text)
 {
     std::string out{text};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
+    std::transform(
+        out.begin(),
+        out.end(),
+        out.begin(),
+        [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); }
+    );
     return out;
 }
 
@@ -150,10 +156,7 @@ std::string make_page_token(std::string_view kind, std::int64_t last)
 }
 
 std::int64_t read_page_token(
-    request_context const& ctx,
-    json const& input,
-    std::string_view member,
-    std::string_view kind
+    request_context const& ctx, json const& input, std::string_view member, std::string_view kind
 )
 {
     auto const it = input.find(member);
@@ -162,7 +165,8 @@ std::int64_t read_page_token(
         return 0;
     }
     auto const token = it->get<std::string>();
-    auto const invalid = [&] {
+    auto const invalid = [&]
+    {
         return errors::invalid_parameter(
             "Paging marker " + token + " is invalid for request " + ctx.request_id
         );

@@ -39,10 +39,7 @@ json attributes_json(std::vector<storage::attribute> const& attributes);
 // is refused by another. read_page_token throws InvalidParameterException for a foreign token.
 std::string make_page_token(std::string_view kind, std::int64_t last);
 std::int64_t read_page_token(
-    request_context const& ctx,
-    json const& input,
-    std::string_view member,
-    std::string_view kind
+    request_context const& ctx, json const& input, std::string_view member, std::string_view kind
 );
 
 // A page size member: absent or 0 means default_size.

@@ -11,7 +11,10 @@ namespace
 
 constexpr std::size_t default_device_page = 60;
 
-aws_error device_not_found() { return errors::resource_not_found("Device does not exist."); }
+aws_error device_not_found()
+{
+    return errors::resource_not_found("Device does not exist.");
+}
 
 struct device_target
 {
@@ -67,7 +70,8 @@ json admin_update_device_status(request_context& ctx, json const& input)
     {
         throw device_not_found();
     }
-    if (auto status = input.find("DeviceRememberedStatus"); status != input.end() && status->is_string())
+    if (auto status = input.find("DeviceRememberedStatus");
+        status != input.end() && status->is_string())
     {
         d->remembered = *status == "remembered";
         d->last_modified = ctx.now_ms;
@@ -138,7 +142,10 @@ json device_type(
     return out;
 }
 
-std::string make_device_group_key(id_source& ids) { return "-" + ids.alphanumeric(9); }
+std::string make_device_group_key(id_source& ids)
+{
+    return "-" + ids.alphanumeric(9);
+}
 
 std::string make_device_key(request_context& ctx, storage::user_pool const& pool)
 {

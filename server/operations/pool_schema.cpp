@@ -55,7 +55,8 @@ json standard_entry(standard_attribute const& a)
     };
     if (!a.min_length.empty())
     {
-        entry["StringAttributeConstraints"] = {{"MinLength", a.min_length}, {"MaxLength", a.max_length}};
+        entry["StringAttributeConstraints"] = {
+            {"MinLength", a.min_length}, {"MaxLength", a.max_length}};
     }
     else if (a.type == "Number")
     {
@@ -117,14 +118,14 @@ json build_schema(json const& schema_input)
         {
             throw errors::invalid_parameter("Attribute name cannot be empty.");
         }
-        if (json* standard = find_entry(schema, name); standard != nullptr && !name.starts_with("custom:"))
+        if (json* standard = find_entry(schema, name);
+            standard != nullptr && !name.starts_with("custom:"))
         {
             if (name == "sub")
             {
-                throw errors::invalid_parameter(
-                    "You can not change AttributeDataType or set developerOnlyAttribute for standard "
-                    "schema attribute sub"
-                );
+                throw errors::invalid_parameter("You can not change AttributeDataType or set "
+                                                "developerOnlyAttribute for standard "
+                                                "schema attribute sub");
             }
             // A standard attribute can be made required or immutable, nothing more.
             (*standard)["Required"] = given.value("Required", false);
@@ -138,13 +139,17 @@ json build_schema(json const& schema_input)
         }
         if (given.value("Required", false))
         {
-            throw errors::invalid_parameter("Required custom attributes are not supported currently.");
+            throw errors::invalid_parameter(
+                "Required custom attributes are not supported currently."
+            );
         }
         bool const developer_only = given.value("DeveloperOnlyAttribute", false);
         std::string const full_name = (developer_only ? "dev:custom:" : "custom:") + name;
         if (find_entry(schema, full_name) != nullptr)
         {
-            throw errors::invalid_parameter("Existing attribute already has name " + full_name + ".");
+            throw errors::invalid_parameter(
+                "Existing attribute already has name " + full_name + "."
+            );
         }
         std::string const type = given.value("AttributeDataType", std::string{"String"});
         json entry{

@@ -13,19 +13,31 @@ namespace
 {
 
 constexpr std::array<std::string_view, 6> searchable_attributes{
-    "email", "phone_number", "name", "given_name", "family_name", "preferred_username",
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
-aws_error parse_error() { return errors::invalid_parameter("Error while parsing filter."); }
+aws_error parse_error()
+{
+    return errors::invalid_parameter("Error while parsing filter.");
+}
 
 } // namespace
 
 std::optional<storage::user_filter> parse_user_filter(std::string_view text)
 {
     std::size_t pos = 0;
-    auto const skip_spaces = [&] {
+    auto const skip_spaces = [&]
+    {
         while (pos < text.size() && is_space(text[pos]))
         {
             ++pos;
@@ -101,9 +113,12 @@ std::optional<storage::user_filter> parse_user_filter(std::string_view text)
     {
         // Matched without regard to case: "confirmed" finds CONFIRMED users.
         filter.what = field::user_status;
-        std::transform(filter.value.begin(), filter.value.end(), filter.value.begin(), [](unsigned char c) {
-            return static_cast<char>(std::toupper(c));
-        });
+        std::transform(
+            filter.value.begin(),
+            filter.value.end(),
+            filter.value.begin(),
+            [](unsigned char c) { return static_cast<char>(std::toupper(c)); }
+        );
     }
     else if (name == "status")
     {

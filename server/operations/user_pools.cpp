@@ -82,8 +82,13 @@ json mutable_settings(json const& input)
     settings.emplace("DeletionProtection", "INACTIVE");
     settings.emplace("LambdaConfig", json::object());
     settings.emplace("MfaConfiguration", "OFF");
-    settings.emplace("VerificationMessageTemplate", json{{"DefaultEmailOption", "CONFIRM_WITH_CODE"}});
-    settings.emplace("UserAttributeUpdateSettings", json{{"AttributesRequireVerificationBeforeUpdate", json::array()}});
+    settings.emplace(
+        "VerificationMessageTemplate", json{{"DefaultEmailOption", "CONFIRM_WITH_CODE"}}
+    );
+    settings.emplace(
+        "UserAttributeUpdateSettings",
+        json{{"AttributesRequireVerificationBeforeUpdate", json::array()}}
+    );
     settings.emplace("EmailConfiguration", json{{"EmailSendingAccount", "COGNITO_DEFAULT"}});
     settings.emplace("UserPoolTags", json::object());
     json admin = input.value("AdminCreateUserConfig", json::object());
@@ -92,9 +97,12 @@ json mutable_settings(json const& input)
     settings["AdminCreateUserConfig"] = admin;
     settings.emplace(
         "AccountRecoverySetting",
-        json{{"RecoveryMechanisms",
-              json::array({{{"Priority", 1}, {"Name", "verified_email"}},
-                           {{"Priority", 2}, {"Name", "verified_phone_number"}}})}}
+        json{
+            {"RecoveryMechanisms",
+             json::array(
+                 {{{"Priority", 1}, {"Name", "verified_email"}},
+                  {{"Priority", 2}, {"Name", "verified_phone_number"}}}
+             )}}
     );
     settings.emplace("UserPoolTier", "ESSENTIALS");
     return settings;
@@ -102,7 +110,8 @@ json mutable_settings(json const& input)
 
 void check_update_settings(json const& settings)
 {
-    auto const& required = settings["UserAttributeUpdateSettings"]["AttributesRequireVerificationBeforeUpdate"];
+    auto const& required =
+        settings["UserAttributeUpdateSettings"]["AttributesRequireVerificationBeforeUpdate"];
     auto const verified = settings.value("AutoVerifiedAttributes", json::array());
     for (auto const& attr : required)
     {
@@ -162,8 +171,9 @@ json update_user_pool(request_context& ctx, json const& input)
     // What UpdateUserPool cannot change stays: the schema, sign-in names, case sensitivity.
     for (auto const& [key, value] : pool.settings.items())
     {
-        bool const updatable = std::find(std::begin(updatable_members), std::end(updatable_members), key) !=
-                               std::end(updatable_members);
+        bool const updatable =
+            std::find(std::begin(updatable_members), std::end(updatable_members), key) !=
+            std::end(updatable_members);
         if (!updatable)
         {
             settings[key] = value;
@@ -207,7 +217,8 @@ create_pool(request_context& ctx, json const& input, std::optional<std::string> 
     json settings = mutable_settings(input);
     check_update_settings(settings);
     settings["SchemaAttributes"] = build_schema(list_member(input, "Schema"));
-    for (std::string_view member : {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration"})
+    for (std::string_view member :
+         {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration"})
     {
         if (auto it = input.find(member); it != input.end() && !it->is_null())
         {

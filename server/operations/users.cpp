@@ -36,7 +36,9 @@ bool looks_like_phone(std::string_view text)
            text.find_first_not_of("0123456789", 1) == std::string_view::npos;
 }
 
-void set_attribute(std::vector<storage::attribute>& attributes, std::string const& name, std::string const& value)
+void set_attribute(
+    std::vector<storage::attribute>& attributes, std::string const& name, std::string const& value
+)
 {
     for (auto& a : attributes)
     {
@@ -66,9 +68,9 @@ void check_alias_free(
             continue;
         }
         std::string const name{alias};
-        auto const value = std::find_if(attributes.begin(), attributes.end(), [&](auto const& a) {
-            return a.name == name;
-        });
+        auto const value = std::find_if(
+            attributes.begin(), attributes.end(), [&](auto const& a) { return a.name == name; }
+        );
         if (value == attributes.end())
         {
             continue;
@@ -79,7 +81,9 @@ void check_alias_free(
             if (other.id != self_id && (by_username || verified))
             {
                 std::string const what = alias == "email" ? "email" : "phone_number";
-                throw errors::alias_exists("An account with the given " + what + " already exists.");
+                throw errors::alias_exists(
+                    "An account with the given " + what + " already exists."
+                );
             }
         }
     }
@@ -151,8 +155,14 @@ json set_enabled(request_context& ctx, json const& input, bool enabled)
     return json::object();
 }
 
-json admin_disable_user(request_context& ctx, json const& input) { return set_enabled(ctx, input, false); }
-json admin_enable_user(request_context& ctx, json const& input) { return set_enabled(ctx, input, true); }
+json admin_disable_user(request_context& ctx, json const& input)
+{
+    return set_enabled(ctx, input, false);
+}
+json admin_enable_user(request_context& ctx, json const& input)
+{
+    return set_enabled(ctx, input, true);
+}
 
 json admin_update_user_attributes(request_context& ctx, json const& input)
 {
@@ -169,9 +179,11 @@ json admin_update_user_attributes(request_context& ctx, json const& input)
         set_attribute(attributes, name, value);
         // A new email or phone number is unverified until the request says otherwise.
         bool const verifiable = name == "email" || name == "phone_number";
-        bool const verified_given = std::any_of(given.begin(), given.end(), [&](json const& a) {
-            return a.value("Name", "") == name + "_verified";
-        });
+        bool const verified_given = std::any_of(
+            given.begin(),
+            given.end(),
+            [&](json const& a) { return a.value("Name", "") == name + "_verified"; }
+        );
         if (verifiable && changed && !verified_given && u.attribute_value(name + "_verified"))
         {
             set_attribute(attributes, name + "_verified", "false");
@@ -203,9 +215,11 @@ json list_users(request_context& ctx, json const& input)
     {
         if (!wanted.empty())
         {
-            std::erase_if(u.attributes, [&](storage::attribute const& a) {
-                return std::find(wanted.begin(), wanted.end(), a.name) == wanted.end();
-            });
+            std::erase_if(
+                u.attributes,
+                [&](storage::attribute const& a)
+                { return std::find(wanted.begin(), wanted.end(), a.name) == wanted.end(); }
+            );
         }
         list.push_back(user_type(u));
     }
@@ -215,13 +229,16 @@ json list_users(request_context& ctx, json const& input)
 
 } // namespace
 
-storage::user create_user(request_context& ctx, storage::user_pool const& pool, new_user const& spec)
+storage::user
+create_user(request_context& ctx, storage::user_pool const& pool, new_user const& spec)
 {
     check_attributes(pool.settings, spec.attributes, attribute_use::create);
     std::vector<storage::attribute> attributes;
     for (auto const& attr : spec.attributes)
     {
-        set_attribute(attributes, attr.at("Name").get<std::string>(), attr.value("Value", std::string{}));
+        set_attribute(
+            attributes, attr.at("Name").get<std::string>(), attr.value("Value", std::string{})
+        );
     }
 
     storage::user u;
@@ -244,13 +261,14 @@ storage::user create_user(request_context& ctx, storage::user_pool const& pool, 
             );
         }
         std::string const attr = is_email ? "email" : "phone_number";
-        auto const given = std::find_if(attributes.begin(), attributes.end(), [&](auto const& a) {
-            return a.name == attr;
-        });
+        auto const given = std::find_if(
+            attributes.begin(), attributes.end(), [&](auto const& a) { return a.name == attr; }
+        );
         if (given != attributes.end() && given->value != spec.username)
         {
             throw errors::invalid_parameter(
-                "User " + attr + " should be empty or same as username, since username attribute is " + attr
+                "User " + attr +
+                " should be empty or same as username, since username attribute is " + attr
             );
         }
         set_attribute(attributes, attr, spec.username);
@@ -264,9 +282,8 @@ storage::user create_user(request_context& ctx, storage::user_pool const& pool, 
     }
     else if (has(pool.settings, "AliasAttributes", "phone_number") && looks_like_phone(spec.username))
     {
-        throw errors::invalid_parameter(
-            "Username cannot be of phone number format since user pool is configured for phone number alias."
-        );
+        throw errors::invalid_parameter("Username cannot be of phone number format since user pool "
+                                        "is configured for phone number alias.");
     }
     u.username_key = username_key(pool, u.username);
     if (find_user(ctx, pool, spec.username) || ctx.store.find_user(pool.seq, u.username_key))
@@ -282,18 +299,22 @@ storage::user create_user(request_context& ctx, storage::user_pool const& pool, 
     attributes.insert(attributes.begin(), storage::attribute{"sub", u.sub});
     u.attributes = std::move(attributes);
     auto const& policy = pool.settings["Policies"]["PasswordPolicy"];
-    std::string const password = spec.password ? *spec.password : auth::generate_password(policy, ctx.ids);
+    std::string const password =
+        spec.password ? *spec.password : auth::generate_password(policy, ctx.ids);
     if (spec.password)
     {
         if (auto why = auth::policy_violation(policy, password))
         {
-            throw errors::invalid_password("Password did not conform with password policy: " + *why);
+            throw errors::invalid_password(
+                "Password did not conform with password policy: " + *why
+            );
         }
     }
     auto const stored = auth::store_password(pool.id, u.username, password, ctx.ids);
     u.password_salt = stored.salt;
     u.password_verifier = stored.verifier;
-    u.status = spec.kind == password_kind::permanent && spec.password ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
+    u.status = spec.kind == password_kind::permanent && spec.password ? "CONFIRMED"
+                                                                      : "FORCE_CHANGE_PASSWORD";
     u.enabled = spec.enabled;
     u.created = ctx.now_ms;
     u.last_modified = ctx.now_ms;

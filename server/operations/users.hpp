@@ -27,7 +27,8 @@ struct new_user
 
 // Applies AdminCreateUser's rules (sign-in names, schema, password policy, uniqueness, aliases)
 // and inserts the user. Throws aws_error as AdminCreateUser answers.
-storage::user create_user(request_context& ctx, storage::user_pool const& pool, new_user const& spec);
+storage::user
+create_user(request_context& ctx, storage::user_pool const& pool, new_user const& spec);
 
 // UserType: {Username, Attributes, UserCreateDate, UserLastModifiedDate, Enabled, UserStatus}.
 json user_type(storage::user const& u, char const* attributes_member = "Attributes");
