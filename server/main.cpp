@@ -9,10 +9,12 @@
 #include "server/seed.hpp"
 #include "storage/store.hpp"
 
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -115,9 +117,13 @@ int run(config const& settings)
     server->run();
 
     // Stop accepting, let requests in progress finish and idle connections close; ioc.run()
-    // returns when nothing is left. A connection stuck mid-request is cut after a grace period.
+    // returns when nothing is left. A connection stuck mid-request is cut after a grace period,
+    // counted on a thread of its own so that the wait itself keeps nothing running.
     net::signal_set signals{ioc, SIGINT, SIGTERM};
-    net::steady_timer grace{ioc};
+    std::mutex stop_mutex;
+    std::condition_variable stopped_cv;
+    bool stopped = false;
+    std::thread watchdog;
     signals.async_wait(
         [&](error_code ec, int)
         {
@@ -128,11 +134,13 @@ int run(config const& settings)
             log.write(log_level::info, "stopping");
             server->stop();
             registry.drain();
-            grace.expires_after(std::chrono::seconds(5));
-            grace.async_wait(
-                [&](error_code timer_ec)
+            watchdog = std::thread(
+                [&]
                 {
-                    if (!timer_ec)
+                    std::unique_lock lock{stop_mutex};
+                    if (!stopped_cv.wait_for(
+                            lock, std::chrono::seconds(5), [&] { return stopped; }
+                        ))
                     {
                         ioc.stop();
                     }
@@ -158,6 +166,15 @@ int run(config const& settings)
     for (auto& t : threads)
     {
         t.join();
+    }
+    {
+        std::lock_guard lock{stop_mutex};
+        stopped = true;
+    }
+    stopped_cv.notify_all();
+    if (watchdog.joinable())
+    {
+        watchdog.join();
     }
     log.write(log_level::info, "stopped");
     return 0;
