@@ -102,7 +102,8 @@ response encode_error(aws_error const& error, std::string const& request_id, uns
     res.set("x-amzn-RequestId", request_id);
     // The trailing colon is what AWS sends; SDKs split the header on it.
     res.set("x-amzn-ErrorType", error.code() + ":");
-    nlohmann::json body{{"__type", error.code()}};
+    // ordered_json keeps "__type" first, as AWS writes it.
+    nlohmann::ordered_json body{{"__type", error.code()}};
     std::string_view const message = error.what();
     if (!message.empty())
     {

@@ -232,7 +232,20 @@ class seeder
             }
             u.kind = password.empty() ? password_kind::temporary : password_kind::permanent;
             u.enabled = spec.value("Enabled", true);
-            owner = as_seed_error(path, [&] { return create_user(ctx_, pool, u); });
+            // A password the policy refuses is reported at the member that holds it.
+            auto const password_path =
+                path + (password.empty() ? ".TemporaryPassword" : ".Password");
+            try
+            {
+                owner = create_user(ctx_, pool, u);
+            }
+            catch (aws_error const& e)
+            {
+                fail(
+                    e.code() == "InvalidPasswordException" ? password_path : path,
+                    e.code() + ": " + e.what()
+                );
+            }
             ++outcome_.users_created;
         }
         auto const& devices = list_at(spec, "Devices", path);
