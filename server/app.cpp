@@ -222,6 +222,13 @@ app::handle(aws_json::request const& req, std::string_view peer_address) const n
         error_name = "InternalErrorException";
         res = aws_json::response{http::status::internal_server_error, req.version()};
     }
+    if (req.method() == http::verb::head)
+    {
+        // HEAD: the headers GET would send, no body (else the connection falls out of step).
+        auto const length = res.body().size();
+        res.body().clear();
+        res.content_length(length);
+    }
     if (services_.log.enabled(log_level::info))
     {
         auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -1,5 +1,6 @@
 #include "server/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <string_view>
@@ -259,9 +260,23 @@ parse_config(std::vector<std::string> const& args, char const* (*getenv_fn)(char
 {
     config settings;
     auto const options = make_options();
-    // The environment first, so that flags override it.
+    // The environment first, so that flags override it; a variable whose flag is given is not
+    // read at all, so a bad value there cannot stop a good flag.
+    auto const flag_given = [&](std::string_view flag)
+    {
+        return std::any_of(
+            args.begin(),
+            args.end(),
+            [&](std::string const& arg)
+            { return arg == flag || arg.starts_with(std::string{flag} + "="); }
+        );
+    };
     for (auto const& opt : options)
     {
+        if (flag_given(opt.flag))
+        {
+            continue;
+        }
         if (char const* value = getenv_fn(opt.env); value != nullptr)
         {
             if (auto why = opt.apply(settings, value); !why.empty())

@@ -41,7 +41,8 @@ bool session_registry::draining()
 http_session::http_session(
     tcp::socket&& socket, app const& application, session_limits limits, session_registry& registry
 )
-    : stream_(std::move(socket)), app_(application), limits_(limits), registry_(registry)
+    : stream_(std::move(socket)), idle_timer_(stream_.get_executor()), app_(application),
+      limits_(limits), registry_(registry)
 {
     error_code ec;
     auto const endpoint = stream_.socket().remote_endpoint(ec);
@@ -66,9 +67,10 @@ void http_session::stop_when_idle()
         stream_.get_executor(),
         [self = shared_from_this()]
         {
-            if (self->reading_ && !self->parser_->got_some())
+            if (self->waiting_)
             {
-                self->stream_.cancel();
+                error_code ec;
+                self->stream_.socket().cancel(ec);
             }
         }
     );
@@ -80,14 +82,49 @@ void http_session::do_read()
     {
         return do_close();
     }
-    reading_ = true;
     // A fresh parser per request: limits apply to each message, and state never leaks across.
     parser_.emplace();
     parser_->body_limit(limits_.max_body_bytes);
     parser_->header_limit(limits_.max_header_bytes);
-    // The idle timeout waits for the next request; the read deadline bounds a slow one. Beast's
-    // timer covers the whole async_read, so the shorter one is what a client can count on.
-    stream_.expires_after(buffer_.size() == 0 ? limits_.idle_timeout : limits_.read_deadline);
+    if (buffer_.size() > 0)
+    {
+        // A pipelined request has begun already.
+        return start_read();
+    }
+    // Between requests the idle timeout applies; the read deadline starts with the first byte.
+    waiting_ = true;
+    idle_timer_.expires_after(limits_.idle_timeout);
+    idle_timer_.async_wait(
+        beast::bind_front_handler(&http_session::on_idle_timeout, shared_from_this())
+    );
+    stream_.socket().async_wait(
+        tcp::socket::wait_read,
+        beast::bind_front_handler(&http_session::on_readable, shared_from_this())
+    );
+}
+
+void http_session::on_idle_timeout(error_code ec)
+{
+    if (!ec && waiting_)
+    {
+        stream_.socket().cancel(ec);
+    }
+}
+
+void http_session::on_readable(error_code ec)
+{
+    waiting_ = false;
+    idle_timer_.cancel();
+    if (ec)
+    {
+        return do_close();
+    }
+    start_read();
+}
+
+void http_session::start_read()
+{
+    stream_.expires_after(limits_.read_deadline);
     http::async_read(
         stream_,
         buffer_,
@@ -98,7 +135,6 @@ void http_session::do_read()
 
 void http_session::on_read(error_code ec, std::size_t /*bytes*/)
 {
-    reading_ = false;
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted)
     {
@@ -115,8 +151,10 @@ void http_session::on_read(error_code ec, std::size_t /*bytes*/)
         res.set(http::field::connection, "close");
         res.body() =
             body
-                ? R"({"__type":"RequestEntityTooLargeException","message":"Request body exceeds 1048576 bytes."})"
-                : R"({"__type":"RequestHeaderFieldsTooLargeException","message":"Request headers exceed 8192 bytes."})";
+                ? R"({"__type":"RequestEntityTooLargeException","message":"Request body exceeds )" +
+                      std::to_string(limits_.max_body_bytes) + R"( bytes."})"
+                : R"({"__type":"RequestHeaderFieldsTooLargeException","message":"Request headers exceed )" +
+                      std::to_string(limits_.max_header_bytes) + R"( bytes."})";
         res.prepare_payload();
         return send(std::move(res), /*keep_alive=*/false);
     }

@@ -42,15 +42,19 @@ public:
 class http_session : public std::enable_shared_from_this<http_session>
 {
     beast::tcp_stream stream_;
+    net::steady_timer idle_timer_; // bounds the wait for a request's first byte
     beast::flat_buffer buffer_;
     boost::optional<http::request_parser<http::string_body>> parser_;
     app const& app_;
     session_limits limits_;
     session_registry& registry_;
     std::string peer_;
-    bool reading_ = false; // an async_read is pending (only touched on the strand)
+    bool waiting_ = false; // waiting for a request's first byte (only touched on the strand)
 
     void do_read();
+    void on_idle_timeout(error_code ec);
+    void on_readable(error_code ec);
+    void start_read();
     void on_read(error_code ec, std::size_t bytes);
     void send(aws_json::response&& res, bool keep_alive);
     void on_write(bool keep_alive, error_code ec, std::size_t bytes);

@@ -251,6 +251,29 @@ store::find_users_by_attribute(std::int64_t pool_seq, std::string_view name, std
     return users;
 }
 
+std::vector<user> store::find_users_by_folded_attribute(
+    std::int64_t pool_seq, std::string_view name, std::string_view value
+)
+{
+    std::vector<user> users;
+    {
+        auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
+                             " FROM user_attributes a JOIN users u ON u.id = a.user_id"
+                             " WHERE a.name = ?2 AND lower(a.value) = lower(?3) AND u.pool_seq = ?1"
+                             " ORDER BY u.id");
+        st->bind(1, pool_seq).bind(2, name).bind(3, value);
+        while (st->step())
+        {
+            users.push_back(*read_user(*st));
+        }
+    }
+    for (auto& u : users)
+    {
+        u.attributes = load_attributes(u.id);
+    }
+    return users;
+}
+
 std::vector<user> store::list_users(
     std::int64_t pool_seq,
     std::int64_t after_id,

@@ -50,6 +50,10 @@ public:
     // Users of the pool with attribute name = value, oldest first.
     std::vector<user>
     find_users_by_attribute(std::int64_t pool_seq, std::string_view name, std::string_view value);
+    // The same, comparing values with ASCII letters folded (pools that ignore case).
+    std::vector<user> find_users_by_folded_attribute(
+        std::int64_t pool_seq, std::string_view name, std::string_view value
+    );
     // Users created after after_id, oldest first, optionally filtered.
     std::vector<user> list_users(
         std::int64_t pool_seq,

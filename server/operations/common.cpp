@@ -73,11 +73,7 @@ std::optional<storage::user> find_by_attribute(
     bool must_be_verified
 )
 {
-    auto candidates = ctx.store.find_users_by_attribute(pool.seq, name, value);
-    if (candidates.empty() && !usernames_case_sensitive(pool))
-    {
-        candidates = ctx.store.find_users_by_attribute(pool.seq, name, ascii_lower(value));
-    }
+    auto candidates = users_with_attribute(ctx, pool, name, value);
     std::string const verified = std::string{name} + "_verified";
     for (auto& u : candidates)
     {
@@ -90,6 +86,18 @@ std::optional<storage::user> find_by_attribute(
 }
 
 } // namespace
+
+std::vector<storage::user> users_with_attribute(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::string_view name,
+    std::string_view value
+)
+{
+    return usernames_case_sensitive(pool)
+               ? ctx.store.find_users_by_attribute(pool.seq, name, value)
+               : ctx.store.find_users_by_folded_attribute(pool.seq, name, value);
+}
 
 std::string username_key(storage::user_pool const& pool, std::string_view username)
 {

@@ -24,6 +24,15 @@ storage::user_pool require_pool(request_context& ctx, std::string const& pool_id
 bool usernames_case_sensitive(storage::user_pool const& pool);
 std::string username_key(storage::user_pool const& pool, std::string_view username);
 
+// Users of the pool holding attribute name = value; values compare without regard to ASCII case
+// when the pool ignores case.
+std::vector<storage::user> users_with_attribute(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::string_view name,
+    std::string_view value
+);
+
 // Finds a user the way the Admin* operations do: by username, then (where the pool allows) by a
 // verified alias or username attribute, then by sub.
 std::optional<storage::user>

@@ -44,14 +44,16 @@ json admin_get_device(request_context& ctx, json const& input)
 json admin_list_devices(request_context& ctx, json const& input)
 {
     auto const [pool, owner] = require_owner(ctx, input);
-    auto const after = read_page_token(ctx, input, "PaginationToken", "devices");
+    // A token names the user it pages through, so it cannot page another user's devices.
+    auto const token_kind = "devices." + std::to_string(owner.id);
+    auto const after = read_page_token(ctx, input, "PaginationToken", token_kind);
     auto const limit = page_size(input, "Limit", default_device_page);
     auto devices = ctx.store.list_devices(owner.id, after, limit + 1);
     json out = json::object();
     if (devices.size() > limit)
     {
         devices.pop_back();
-        out["PaginationToken"] = make_page_token("devices", devices.back().seq);
+        out["PaginationToken"] = make_page_token(token_kind, devices.back().seq);
     }
     json list = json::array();
     for (auto const& d : devices)

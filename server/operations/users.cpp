@@ -75,7 +75,7 @@ void check_alias_free(
         {
             continue;
         }
-        for (auto const& other : ctx.store.find_users_by_attribute(pool.seq, name, value->value))
+        for (auto const& other : users_with_attribute(ctx, pool, name, value->value))
         {
             bool const verified = other.attribute_value(name + "_verified") == "true";
             if (other.id != self_id && (by_username || verified))
