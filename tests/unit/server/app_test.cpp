@@ -1,0 +1,288 @@
+// app::handle on hand-built HTTP requests: routing, the AWS JSON 1.1 envelope, control endpoints.
+// The one Beast-heavy file of server_tests; keep HTTP-level tests here.
+#include "server/app.hpp"
+#include "unit/server/fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+namespace
+{
+
+using namespace cognitod::testing;
+using cognitod::app;
+using cognitod::app_services;
+using cognitod::log_level;
+using cognitod::logger;
+namespace http = cognitod::http;
+using request = cognitod::aws_json::request;
+using response = cognitod::aws_json::response;
+
+constexpr char const* target_prefix = "AWSCognitoIdentityProviderService.";
+
+class app_handle : public ::testing::Test
+{
+protected:
+    fixture f_;
+    logger log_{log_level::error}; // quiet: only failures print
+    app app_{app_services{
+        cognito_model(), f_.store, f_.calls, f_.time, f_.ids, log_, "us-east-1", account_id}};
+
+    static request aws_call(std::string const& operation, std::string body, unsigned version = 11)
+    {
+        request req{http::verb::post, "/", version};
+        req.set(http::field::host, "localhost");
+        req.set(http::field::content_type, "application/x-amz-json-1.1");
+        req.set("X-Amz-Target", target_prefix + operation);
+        req.body() = std::move(body);
+        req.prepare_payload();
+        return req;
+    }
+
+    static request plain(http::verb method, std::string target)
+    {
+        request req{method, target, 11};
+        req.set(http::field::host, "localhost");
+        req.prepare_payload();
+        return req;
+    }
+
+    response handle(request const& req) const { return app_.handle(req, "192.0.2.1"); }
+
+    static json body_of(response const& res) { return json::parse(res.body()); }
+};
+
+bool is_uuid(std::string_view text)
+{
+    static std::regex const uuid{"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"};
+    return std::regex_match(std::string{text}, uuid);
+}
+
+} // namespace
+
+TEST_F(app_handle, answers_a_call_with_200_and_the_output)
+{
+    auto const res = handle(aws_call("CreateUserPool", R"({"PoolName":"shop"})"));
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_EQ(res[http::field::content_type], "application/x-amz-json-1.1");
+    EXPECT_EQ(body_of(res).at("UserPool").at("Name"), "shop");
+}
+
+TEST_F(app_handle, gives_every_response_a_uuid_request_id)
+{
+    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":1})"));
+    EXPECT_TRUE(is_uuid(res["x-amzn-RequestId"])) << res["x-amzn-RequestId"];
+    auto const other = handle(aws_call("ListUserPools", R"({"MaxResults":1})"));
+    EXPECT_NE(res["x-amzn-RequestId"], other["x-amzn-RequestId"]);
+}
+
+TEST_F(app_handle, sets_content_length)
+{
+    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":1})"));
+    EXPECT_EQ(res[http::field::content_length], std::to_string(res.body().size()));
+}
+
+TEST_F(app_handle, answers_an_aws_error_with_400_and_the_error_headers)
+{
+    auto const res =
+        handle(aws_call("DescribeUserPool", R"({"UserPoolId":"us-east-1_AAAAAAAAA"})"));
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "ResourceNotFoundException:");
+    EXPECT_EQ(res["x-amzn-ErrorMessage"], "User pool us-east-1_AAAAAAAAA does not exist.");
+    EXPECT_TRUE(is_uuid(res["x-amzn-RequestId"]));
+    EXPECT_EQ(res[http::field::content_type], "application/x-amz-json-1.1");
+    EXPECT_EQ(
+        body_of(res),
+        json(
+            {{"__type", "ResourceNotFoundException"},
+             {"message", "User pool us-east-1_AAAAAAAAA does not exist."}}
+        )
+    );
+}
+
+TEST_F(app_handle, writes_the_error_type_first_in_the_body)
+{
+    auto const res =
+        handle(aws_call("DescribeUserPool", R"({"UserPoolId":"us-east-1_AAAAAAAAA"})"));
+    EXPECT_TRUE(res.body().starts_with(R"({"__type":"ResourceNotFoundException",)")) << res.body();
+}
+
+TEST_F(app_handle, folds_line_breaks_out_of_the_error_message_header)
+{
+    auto const pool = make_pool().insert(f_);
+    auto const res = handle(aws_call(
+        "AdminCreateUser",
+        json({{"UserPoolId", pool},
+              {"Username", "alice"},
+              {"UserAttributes", {{{"Name", "flavour"}, {"Value", "x"}}}}}
+        ).dump()
+    ));
+    EXPECT_EQ(
+        res["x-amzn-ErrorMessage"],
+        "Attributes did not conform to the schema: flavour: Attribute does not exist in the schema."
+    );
+    EXPECT_EQ(
+        body_of(res).at("message"),
+        "Attributes did not conform to the schema: flavour: Attribute does not exist in the "
+        "schema.\n"
+    );
+}
+
+TEST_F(app_handle, answers_malformed_json_with_serialization_exception_and_capital_message)
+{
+    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":)"));
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "SerializationException:");
+    auto const body = body_of(res);
+    EXPECT_EQ(body.at("__type"), "SerializationException");
+    EXPECT_TRUE(body.contains("Message")) << body;
+    EXPECT_FALSE(body.contains("message")) << body;
+}
+
+TEST_F(app_handle, answers_a_json_array_body_with_serialization_exception)
+{
+    auto const res = handle(aws_call("ListUserPools", "[]"));
+    EXPECT_EQ(body_of(res).at("__type"), "SerializationException");
+}
+
+TEST_F(app_handle, treats_an_empty_body_as_an_empty_input)
+{
+    auto const res = handle(aws_call("ListUserPools", ""));
+    EXPECT_EQ(body_of(res).at("__type"), "InvalidParameterException");
+    EXPECT_NE(
+        body_of(res).at("message").get<std::string>().find("'maxResults'"), std::string::npos
+    );
+}
+
+TEST_F(app_handle, answers_a_missing_target_with_unknown_operation)
+{
+    auto req = aws_call("ListUserPools", "{}");
+    req.erase("X-Amz-Target");
+    auto const res = handle(req);
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "UnknownOperationException:");
+}
+
+TEST_F(app_handle, answers_a_foreign_target_prefix_with_unknown_operation)
+{
+    auto req = aws_call("ListUserPools", "{}");
+    req.set("X-Amz-Target", "AWSCognitoIdentityService.ListIdentityPools");
+    EXPECT_EQ(handle(req)["x-amzn-ErrorType"], "UnknownOperationException:");
+}
+
+TEST_F(app_handle, answers_an_unimplemented_operation_with_501)
+{
+    auto const res =
+        handle(aws_call("SignUp", R"({"ClientId":"abc","Username":"a","Password":"p"})"));
+    EXPECT_EQ(res.result_int(), 501U);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "NotImplementedException:");
+    EXPECT_NE(body_of(res).at("message").get<std::string>().find("SignUp"), std::string::npos);
+}
+
+TEST_F(app_handle, takes_the_region_from_the_sigv4_credential_scope)
+{
+    auto req = aws_call("CreateUserPool", R"({"PoolName":"shop"})");
+    req.set(
+        http::field::authorization,
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-west-2/cognito-idp/aws4_request, "
+        "SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc"
+    );
+    auto const res = handle(req);
+    EXPECT_TRUE(body_of(res).at("UserPool").at("Id").get<std::string>().starts_with("us-west-2_"))
+        << res.body();
+}
+
+TEST_F(app_handle, answers_in_the_http_version_of_the_request)
+{
+    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":1})", 10));
+    EXPECT_EQ(res.version(), 10U);
+}
+
+TEST_F(app_handle, refuses_get_on_the_aws_endpoint_with_405)
+{
+    auto const res = handle(plain(http::verb::get, "/"));
+    EXPECT_EQ(res.result(), http::status::method_not_allowed);
+    EXPECT_EQ(res[http::field::allow], "POST");
+    EXPECT_EQ(body_of(res).at("__type"), "MethodNotAllowedException");
+}
+
+TEST_F(app_handle, answers_an_unknown_path_with_404_json)
+{
+    auto const res = handle(plain(http::verb::get, "/nope"));
+    EXPECT_EQ(res.result(), http::status::not_found);
+    EXPECT_EQ(res[http::field::content_type], "application/json");
+    EXPECT_EQ(
+        body_of(res),
+        json({{"__type", "NotFoundException"}, {"message", "No such resource: /nope"}})
+    );
+}
+
+TEST_F(app_handle, ignores_the_query_string_when_routing)
+{
+    auto req = aws_call("ListUserPools", R"({"MaxResults":1})");
+    req.target("/?x=1");
+    EXPECT_EQ(handle(req).result(), http::status::ok);
+}
+
+TEST_F(app_handle, reports_health)
+{
+    auto const res = handle(plain(http::verb::get, "/_cognitod/health"));
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_EQ(body_of(res).at("status"), "ok");
+    EXPECT_EQ(body_of(res).at("version"), COGNITOD_VERSION);
+}
+
+TEST_F(app_handle, refuses_post_on_health)
+{
+    EXPECT_EQ(
+        handle(plain(http::verb::post, "/_cognitod/health")).result(),
+        http::status::method_not_allowed
+    );
+}
+
+TEST_F(app_handle, answers_an_unknown_control_endpoint_with_404)
+{
+    auto const res = handle(plain(http::verb::get, "/_cognitod/nope"));
+    EXPECT_EQ(res.result(), http::status::not_found);
+    EXPECT_EQ(body_of(res).at("__type"), "NotFoundException");
+}
+
+TEST_F(app_handle, reset_wipes_the_store)
+{
+    make_pool().insert(f_);
+    auto const res = handle(plain(http::verb::post, "/_cognitod/reset"));
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_TRUE(f_.store.list_user_pools(0, 10).empty());
+}
+
+TEST_F(app_handle, seed_applies_the_body)
+{
+    auto req = plain(http::verb::post, "/_cognitod/seed");
+    req.body() =
+        R"({"UserPools":[{"Id":"us-east-1_Seeded1","PoolName":"p","Users":[{"Username":"a"}]}]})";
+    req.prepare_payload();
+    auto const res = handle(req);
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_EQ(
+        body_of(res), json({{"PoolsCreated", 1}, {"UsersCreated", 1}, {"DevicesCreated", 0}})
+    );
+    EXPECT_TRUE(f_.store.find_user_pool("us-east-1_Seeded1"));
+}
+
+TEST_F(app_handle, seed_answers_a_bad_seed_with_400_naming_the_path)
+{
+    auto req = plain(http::verb::post, "/_cognitod/seed");
+    req.body() = R"({"UserPools":[{"PoolName":"p","Colour":"blue"}]})";
+    req.prepare_payload();
+    auto const res = handle(req);
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(
+        body_of(res),
+        json(
+            {{"__type", "InvalidSeedException"},
+             {"message", "$.UserPools[0].Colour: unknown member"}}
+        )
+    );
+}

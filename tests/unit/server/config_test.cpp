@@ -1,0 +1,186 @@
+#include "server/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace
+{
+
+using cognitod::config;
+using cognitod::log_level;
+using cognitod::parse_config;
+
+char const* no_environment(char const* /*name*/)
+{
+    return nullptr;
+}
+
+// COGNITOD_PORT=1000, COGNITOD_REGION=eu-west-1, COGNITOD_LOG_LEVEL=debug.
+char const* some_environment(char const* name)
+{
+    std::string_view const n{name};
+    if (n == "COGNITOD_PORT")
+    {
+        return "1000";
+    }
+    if (n == "COGNITOD_REGION")
+    {
+        return "eu-west-1";
+    }
+    if (n == "COGNITOD_LOG_LEVEL")
+    {
+        return "debug";
+    }
+    return nullptr;
+}
+
+char const* bad_port_environment(char const* name)
+{
+    return std::string_view{name} == "COGNITOD_PORT" ? "http" : nullptr;
+}
+
+config
+parsed(std::vector<std::string> const& args, char const* (*env)(char const*) = no_environment)
+{
+    auto const result = parse_config(args, env);
+    EXPECT_TRUE(result.settings) << result.output;
+    return result.settings.value_or(config{});
+}
+
+} // namespace
+
+TEST(parse_config, uses_the_defaults_without_flags_or_environment)
+{
+    auto const c = parsed({});
+    EXPECT_EQ(c.host, "127.0.0.1");
+    EXPECT_EQ(c.port, 9229);
+    EXPECT_EQ(c.region, "us-east-1");
+    EXPECT_EQ(c.account_id, "123456789012");
+    EXPECT_EQ(c.threads, 1U);
+    EXPECT_EQ(c.level, log_level::info);
+    EXPECT_FALSE(c.reseed);
+    EXPECT_FALSE(c.durability_full);
+}
+
+TEST(parse_config, reads_the_environment)
+{
+    auto const c = parsed({}, some_environment);
+    EXPECT_EQ(c.port, 1000);
+    EXPECT_EQ(c.region, "eu-west-1");
+    EXPECT_EQ(c.level, log_level::debug);
+}
+
+TEST(parse_config, lets_flags_beat_the_environment)
+{
+    auto const c = parsed({"--port", "2000", "--region=ap-south-1"}, some_environment);
+    EXPECT_EQ(c.port, 2000);
+    EXPECT_EQ(c.region, "ap-south-1");
+    EXPECT_EQ(c.level, log_level::debug);
+}
+
+TEST(parse_config, accepts_flag_equals_value)
+{
+    EXPECT_EQ(parsed({"--port=0"}).port, 0);
+}
+
+TEST(parse_config, refuses_a_bad_port_in_one_line_naming_the_flag)
+{
+    auto const result = parse_config({"--port", "70000"}, no_environment);
+    EXPECT_FALSE(result.settings);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: --port: '70000' is not a port number (0-65535)");
+}
+
+TEST(parse_config, refuses_a_port_with_trailing_text)
+{
+    auto const result = parse_config({"--port=80x"}, no_environment);
+    EXPECT_FALSE(result.settings);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: --port: '80x' is not a port number (0-65535)");
+}
+
+TEST(parse_config, names_the_environment_variable_when_it_is_bad)
+{
+    auto const result = parse_config({}, bad_port_environment);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: COGNITOD_PORT: 'http' is not a port number (0-65535)");
+}
+
+TEST(parse_config, ignores_a_bad_variable_when_its_flag_is_given)
+{
+    EXPECT_EQ(parsed({"--port", "2000"}, bad_port_environment).port, 2000);
+    EXPECT_EQ(parsed({"--port=2001"}, bad_port_environment).port, 2001);
+}
+
+TEST(parse_config, refuses_an_unknown_option)
+{
+    auto const result = parse_config({"--prot", "1"}, no_environment);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: --prot: unknown option (see --help)");
+}
+
+TEST(parse_config, refuses_a_flag_missing_its_value)
+{
+    auto const result = parse_config({"--db"}, no_environment);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: --db: a value is required");
+}
+
+TEST(parse_config, refuses_threads_out_of_range)
+{
+    auto const result = parse_config({"--threads", "0"}, no_environment);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: --threads: '0' is not a thread count (1-64)");
+}
+
+TEST(parse_config, refuses_a_malformed_region)
+{
+    auto const result = parse_config({"--region", "US_EAST"}, no_environment);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: --region: 'US_EAST' is not a region name (like us-east-1)");
+}
+
+TEST(parse_config, refuses_an_account_id_that_is_not_twelve_digits)
+{
+    auto const result = parse_config({"--account-id", "12345"}, no_environment);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.output, "cognitod: --account-id: '12345' is not a 12-digit account id");
+}
+
+TEST(parse_config, prints_help_and_exits_zero)
+{
+    auto const result = parse_config({"--port", "1", "--help"}, no_environment);
+    EXPECT_FALSE(result.settings);
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_TRUE(result.output.starts_with("Usage: cognitod [options]")) << result.output;
+    EXPECT_NE(result.output.find("--port N"), std::string::npos);
+}
+
+TEST(parse_config, prints_the_version_and_exits_zero)
+{
+    auto const result = parse_config({"--version"}, no_environment);
+    EXPECT_FALSE(result.settings);
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_EQ(result.output, std::string{"cognitod "} + COGNITOD_VERSION);
+}
+
+TEST(parse_config, reseed_is_a_switch)
+{
+    EXPECT_TRUE(parsed({"--reseed"}).reseed);
+    EXPECT_FALSE(parsed({"--reseed=false"}).reseed);
+}
+
+TEST(parse_config, durability_full_is_parsed)
+{
+    EXPECT_TRUE(parsed({"--durability", "full"}).durability_full);
+    EXPECT_EQ(parse_config({"--durability", "max"}, no_environment).exit_code, 2);
+}
+
+TEST(config, database_path_defaults_to_the_data_dir)
+{
+    EXPECT_EQ(parsed({"--data-dir", "/var/lib/c"}).database_path(), "/var/lib/c/cognitod.db");
+    EXPECT_EQ(parsed({"--data-dir", "/var/lib/c", "--db", ":memory:"}).database_path(), ":memory:");
+}

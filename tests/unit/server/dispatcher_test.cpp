@@ -1,0 +1,95 @@
+#include "server/dispatcher.hpp"
+#include "unit/server/fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace
+{
+
+using namespace cognitod::testing;
+
+} // namespace
+
+TEST(dispatcher, answers_a_modelled_but_unimplemented_operation_with_501_naming_it)
+{
+    fixture f;
+    auto const error = f.error_of("SignUp", {{"ClientId", "abc"}});
+    EXPECT_EQ(error.code(), "NotImplementedException");
+    EXPECT_EQ(error.status(), 501U);
+    EXPECT_NE(std::string{error.what()}.find("SignUp"), std::string::npos) << error.what();
+}
+
+TEST(dispatcher, answers_an_operation_outside_the_model_with_unknown_operation)
+{
+    fixture f;
+    auto const error = f.error_of("AdminFrobnicate", json::object());
+    EXPECT_EQ(error.code(), "UnknownOperationException");
+    EXPECT_EQ(error.status(), 400U);
+}
+
+TEST(dispatcher, answers_a_wrongly_typed_member_with_serialization_exception)
+{
+    fixture f;
+    auto const error = f.error_of("ListUserPools", {{"MaxResults", "ten"}});
+    EXPECT_EQ(error.code(), "SerializationException");
+    EXPECT_EQ(error.status(), 400U);
+}
+
+TEST(dispatcher, answers_a_constraint_violation_with_the_aws_validation_message)
+{
+    fixture f;
+    EXPECT_AWS_ERROR(
+        f,
+        "DescribeUserPool",
+        json({{"UserPoolId", "x y"}}),
+        "InvalidParameterException",
+        "1 validation error detected: Value 'x y' at 'userPoolId' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
+    );
+}
+
+TEST(dispatcher, implements_the_admin_device_operations)
+{
+    fixture f;
+    for (auto const* name :
+         {"AdminGetDevice", "AdminListDevices", "AdminUpdateDeviceStatus", "AdminForgetDevice"})
+    {
+        EXPECT_TRUE(f.calls.implements(name)) << name;
+    }
+    EXPECT_FALSE(f.calls.implements("SignUp"));
+}
+
+TEST(dispatcher, leaves_no_transaction_open_after_a_failed_call)
+{
+    fixture f;
+    static_cast<void>(f.error_of("DescribeUserPool", {{"UserPoolId", "us-east-1_AAAAAAAAA"}}));
+    EXPECT_NO_THROW(f.call("CreateUserPool", {{"PoolName", "after"}}));
+}
+
+TEST(dispatcher, a_refused_write_leaves_the_store_unchanged_and_usable)
+{
+    fixture f;
+    auto const pool = make_pool().insert(f);
+    static_cast<void>(f.error_of(
+        "AdminCreateUser", {{"UserPoolId", pool}, {"Username", "a"}, {"TemporaryPassword", "x"}}
+    ));
+    EXPECT_EQ(f.store.count_users(f.store.find_user_pool(pool)->seq), 0);
+    make_user("a").insert(f, pool);
+    EXPECT_EQ(f.store.count_users(f.store.find_user_pool(pool)->seq), 1);
+}
+
+TEST(dispatcher, refuses_a_model_without_an_implemented_operation)
+{
+    auto const tiny = cognitod::schema::service_model::parse(
+        R"({"metadata": {"targetPrefix": "Test"}, "operations": {}, "shapes": {}})"
+    );
+    cognitod::storage::store store{":memory:"};
+    fixed_clock time;
+    cognitod::counting_ids ids;
+    EXPECT_THROW(
+        cognitod::dispatcher(tiny, store, time, ids, "us-east-1", account_id), std::logic_error
+    );
+}

@@ -1,0 +1,258 @@
+#include "server/seed.hpp"
+#include "unit/server/fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace
+{
+
+using cognitod::apply_seed;
+using cognitod::seed_error;
+using cognitod::seed_mode;
+using cognitod::seed_outcome;
+using namespace cognitod::testing;
+
+constexpr char const* pool_id = "us-east-1_DemoShop1";
+constexpr char const* phone_key = "us-east-1_5b5a60a5-cfc8-4deb-8b60-b60d7fe39f4b";
+constexpr char const* kiosk_key = "us-east-1_ddc96700-fb23-4532-9680-3fd01ea3bc1b";
+
+// One pool, alice (permanent password, two devices, one not remembered) and bob (temporary).
+json demo_seed()
+{
+    return json::parse(R"({
+      "UserPools": [{
+        "Id": "us-east-1_DemoShop1",
+        "PoolName": "demo-shop",
+        "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": false,
+                                "DeviceOnlyRememberedOnUserPrompt": false},
+        "Users": [
+          {"Username": "alice", "Password": "Passw0rd!",
+           "Attributes": [{"Name": "email", "Value": "alice@example.com"},
+                          {"Name": "email_verified", "Value": "true"}],
+           "Devices": [
+             {"DeviceKey": "us-east-1_5b5a60a5-cfc8-4deb-8b60-b60d7fe39f4b",
+              "DeviceName": "Alice's iPhone", "LastIpUsed": "192.0.2.10"},
+             {"DeviceKey": "us-east-1_ddc96700-fb23-4532-9680-3fd01ea3bc1b",
+              "DeviceName": "Kiosk", "DeviceRememberedStatus": "not_remembered"}]},
+          {"Username": "bob", "TemporaryPassword": "Sunflower-42"}
+        ]
+      }]
+    })");
+}
+
+seed_outcome seed(fixture& f, json const& doc, seed_mode mode = seed_mode::once)
+{
+    return apply_seed(
+        cognito_model(), f.store, f.ids, f.time.now, "us-east-1", account_id, doc.dump(), mode
+    );
+}
+
+// The seed_error's message, or a test failure.
+std::string seed_failure(fixture& f, std::string const& text)
+{
+    try
+    {
+        apply_seed(
+            cognito_model(), f.store, f.ids, t0, "us-east-1", account_id, text, seed_mode::once
+        );
+        ADD_FAILURE() << "the seed was applied";
+    }
+    catch (seed_error const& e)
+    {
+        return e.what();
+    }
+    return {};
+}
+
+std::size_t pool_count(fixture& f)
+{
+    return f.store.list_user_pools(0, 100).size();
+}
+
+json get_user(fixture& f, std::string const& username)
+{
+    return f.call("AdminGetUser", {{"UserPoolId", pool_id}, {"Username", username}});
+}
+
+} // namespace
+
+TEST(apply_seed, creates_pools_users_and_devices)
+{
+    fixture f;
+    auto const outcome = seed(f, demo_seed());
+    EXPECT_TRUE(outcome.applied);
+    EXPECT_EQ(outcome.pools_created, 1);
+    EXPECT_EQ(outcome.users_created, 2);
+    EXPECT_EQ(outcome.devices_created, 2);
+}
+
+TEST(apply_seed, keeps_the_given_pool_id)
+{
+    fixture f;
+    seed(f, demo_seed());
+    auto const pool = f.call("DescribeUserPool", {{"UserPoolId", pool_id}}).at("UserPool");
+    EXPECT_EQ(pool.at("Name"), "demo-shop");
+    EXPECT_TRUE(pool.contains("DeviceConfiguration"));
+}
+
+TEST(apply_seed, a_password_confirms_the_user_and_a_temporary_one_does_not)
+{
+    fixture f;
+    seed(f, demo_seed());
+    EXPECT_EQ(get_user(f, "alice").at("UserStatus"), "CONFIRMED");
+    EXPECT_EQ(get_user(f, "bob").at("UserStatus"), "FORCE_CHANGE_PASSWORD");
+}
+
+TEST(apply_seed, seeded_remembered_devices_are_listed)
+{
+    fixture f;
+    seed(f, demo_seed());
+    auto const listed =
+        f.call("AdminListDevices", {{"UserPoolId", pool_id}, {"Username", "alice"}}).at("Devices");
+    EXPECT_EQ(device_keys(listed), std::vector<std::string>{phone_key});
+    auto const kiosk = f.call(
+        "AdminGetDevice", {{"UserPoolId", pool_id}, {"Username", "alice"}, {"DeviceKey", kiosk_key}}
+    );
+    EXPECT_EQ(
+        attribute_in(kiosk.at("Device").at("DeviceAttributes"), "dev:device_remembered_status"),
+        "not_remembered"
+    );
+}
+
+TEST(apply_seed, once_skips_a_seed_already_applied)
+{
+    fixture f;
+    seed(f, demo_seed());
+    f.call(
+        "AdminForgetDevice",
+        {{"UserPoolId", pool_id}, {"Username", "alice"}, {"DeviceKey", phone_key}}
+    );
+    auto const second = seed(f, demo_seed(), seed_mode::once);
+    EXPECT_FALSE(second.applied);
+    EXPECT_EQ(second.devices_created, 0);
+    EXPECT_FALSE(f.store.find_device_by_key(phone_key)) << "the forgotten device came back";
+}
+
+TEST(apply_seed, always_recreates_only_what_is_missing)
+{
+    fixture f;
+    seed(f, demo_seed());
+    f.call(
+        "AdminForgetDevice",
+        {{"UserPoolId", pool_id}, {"Username", "alice"}, {"DeviceKey", phone_key}}
+    );
+    auto const second = seed(f, demo_seed(), seed_mode::always);
+    EXPECT_TRUE(second.applied);
+    EXPECT_EQ(second.pools_created, 0);
+    EXPECT_EQ(second.users_created, 0);
+    EXPECT_EQ(second.devices_created, 1);
+    EXPECT_TRUE(f.store.find_device_by_key(phone_key));
+    EXPECT_EQ(pool_count(f), 1U);
+}
+
+TEST(apply_seed, a_changed_seed_is_applied_in_once_mode)
+{
+    fixture f;
+    seed(f, demo_seed());
+    auto changed = demo_seed();
+    changed["UserPools"][0]["Users"].push_back({{"Username", "carol"}});
+    auto const second = seed(f, changed, seed_mode::once);
+    EXPECT_TRUE(second.applied);
+    EXPECT_EQ(second.users_created, 1);
+}
+
+TEST(apply_seed, a_bad_seed_names_the_json_path_of_the_problem)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Users"][1].erase("Username");
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()), "$.UserPools[0].Users[1].Username: Member must not be null"
+    );
+}
+
+TEST(apply_seed, a_bad_seed_leaves_the_store_unchanged)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"].push_back({{"PoolName", "second"}, {"Users", {{{"Username", 5}}}}});
+    static_cast<void>(seed_failure(f, doc.dump()));
+    EXPECT_EQ(pool_count(f), 0U);
+    EXPECT_FALSE(f.store.find_device_by_key(phone_key));
+    cognitod::storage::statement seeds{f.store.db().handle(), "SELECT count(*) FROM applied_seeds"};
+    ASSERT_TRUE(seeds.step());
+    EXPECT_EQ(seeds.column_int64(0), 0);
+}
+
+TEST(apply_seed, a_failed_seed_is_not_recorded_as_applied)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Users"][1]["TemporaryPassword"] = "short";
+    static_cast<void>(seed_failure(f, doc.dump()));
+    doc["UserPools"][0]["Users"][1]["TemporaryPassword"] = "Sunflower-42";
+    EXPECT_TRUE(seed(f, doc).applied);
+}
+
+TEST(apply_seed, reports_a_password_the_policy_refuses_at_its_member)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Users"][0]["Password"] = "password";
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[0].Users[0].Password: InvalidPasswordException: Password did not conform with "
+        "password policy: Password must have uppercase characters"
+    );
+}
+
+TEST(apply_seed, reports_a_temporary_password_the_policy_refuses_at_its_member)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Users"][1]["TemporaryPassword"] = "Sh0rt!";
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[0].Users[1].TemporaryPassword: InvalidPasswordException: Password did not "
+        "conform with password policy: Password not long enough"
+    );
+}
+
+TEST(apply_seed, refuses_an_unknown_member)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Colour"] = "blue";
+    EXPECT_EQ(seed_failure(f, doc.dump()), "$.UserPools[0].Colour: unknown member");
+}
+
+TEST(apply_seed, refuses_text_that_is_not_json)
+{
+    fixture f;
+    EXPECT_EQ(seed_failure(f, "{\"UserPools\": ["), "$: not valid JSON");
+}
+
+TEST(apply_seed, refuses_a_device_key_of_another_user)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Users"][1]["Devices"] = {{{"DeviceKey", phone_key}}};
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[0].Users[1].Devices[0].DeviceKey: belongs to another user"
+    );
+}
+
+TEST(apply_seed, refuses_an_unknown_remembered_status)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Users"][0]["Devices"][0]["DeviceRememberedStatus"] = "yes";
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[0].Users[0].Devices[0].DeviceRememberedStatus: must be remembered or "
+        "not_remembered"
+    );
+}

@@ -1,0 +1,252 @@
+// Test helpers for storage/: rows built with readable defaults, inserted into an in-memory store.
+#pragma once
+
+#include "storage/store.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cognitod::storage::testing
+{
+
+constexpr std::int64_t t0 = 1'715'100'742'022; // a fixed instant, in milliseconds
+
+class pool_row
+{
+    user_pool pool_;
+
+public:
+    explicit pool_row(std::string id)
+    {
+        pool_.id = std::move(id);
+        pool_.name = "pool-" + pool_.id;
+        pool_.created = t0;
+        pool_.last_modified = t0;
+        pool_.settings = {{"MfaConfiguration", "OFF"}};
+    }
+    pool_row& named(std::string name)
+    {
+        pool_.name = std::move(name);
+        return *this;
+    }
+    // Returns the pool as stored, seq included.
+    user_pool insert(store& s)
+    {
+        pool_.seq = s.insert_user_pool(pool_);
+        return pool_;
+    }
+};
+
+inline pool_row make_pool(std::string id = "us-east-1_000000001")
+{
+    return pool_row{std::move(id)};
+}
+
+class user_row
+{
+    user user_;
+
+public:
+    explicit user_row(std::string username)
+    {
+        user_.username = username;
+        user_.username_key = std::move(username);
+        user_.sub = "sub-" + user_.username;
+        user_.status = "CONFIRMED";
+        user_.created = t0;
+        user_.last_modified = t0;
+    }
+    user_row& with_sub(std::string sub)
+    {
+        user_.sub = std::move(sub);
+        return *this;
+    }
+    user_row& with_key(std::string key)
+    {
+        user_.username_key = std::move(key);
+        return *this;
+    }
+    user_row& with_status(std::string status)
+    {
+        user_.status = std::move(status);
+        return *this;
+    }
+    user_row& disabled()
+    {
+        user_.enabled = false;
+        return *this;
+    }
+    user_row& with(std::string name, std::string value)
+    {
+        user_.attributes.push_back({std::move(name), std::move(value)});
+        return *this;
+    }
+    user_row& with_password(std::string salt, std::string verifier)
+    {
+        user_.password_salt = std::move(salt);
+        user_.password_verifier = std::move(verifier);
+        return *this;
+    }
+    user insert(store& s, user_pool const& pool)
+    {
+        user_.pool_seq = pool.seq;
+        user_.id = s.insert_user(user_);
+        return user_;
+    }
+};
+
+inline user_row make_user(std::string username)
+{
+    return user_row{std::move(username)};
+}
+
+class device_row
+{
+    device device_;
+
+public:
+    explicit device_row(std::string key)
+    {
+        device_.key = std::move(key);
+        device_.group_key = "-aBcDeFgH1";
+        device_.name = "phone";
+        device_.remembered = true;
+        device_.confirmed = true;
+        device_.last_ip = "192.0.2.10";
+        device_.created = t0;
+        device_.last_modified = t0;
+    }
+    device_row& not_remembered()
+    {
+        device_.remembered = false;
+        return *this;
+    }
+    device_row& never_authenticated()
+    {
+        device_.last_authenticated.reset();
+        return *this;
+    }
+    device_row& authenticated_at(std::int64_t ms)
+    {
+        device_.last_authenticated = ms;
+        return *this;
+    }
+    device_row& with_secret(std::string verifier, std::string salt)
+    {
+        device_.verifier = std::move(verifier);
+        device_.salt = std::move(salt);
+        return *this;
+    }
+    device insert(store& s, user const& owner)
+    {
+        device_.user_id = owner.id;
+        device_.seq = s.insert_device(device_);
+        return device_;
+    }
+};
+
+inline device_row make_device(std::string key)
+{
+    return device_row{std::move(key)};
+}
+
+// A device key in Cognito's format whose last group is n.
+inline std::string device_key(int n)
+{
+    std::string digits = std::to_string(n);
+    return "us-east-1_00000000-0000-4000-8000-" + std::string(12 - digits.size(), '0') + digits;
+}
+
+// One value from a query that returns one row.
+inline std::int64_t scalar(database& db, std::string const& sql)
+{
+    statement st{db.handle(), sql};
+    st.step();
+    return st.column_int64(0);
+}
+
+// Usernames of users, in order.
+inline std::vector<std::string> usernames(std::vector<user> const& users)
+{
+    std::vector<std::string> names;
+    for (auto const& u : users)
+    {
+        names.push_back(u.username);
+    }
+    return names;
+}
+
+// Keys of devices, in order.
+inline std::vector<std::string> keys(std::vector<device> const& devices)
+{
+    std::vector<std::string> out;
+    for (auto const& d : devices)
+    {
+        out.push_back(d.key);
+    }
+    return out;
+}
+
+inline user_filter
+filter(user_filter::field what, std::string value, bool prefix = false, std::string name = {})
+{
+    user_filter f;
+    f.what = what;
+    f.value = std::move(value);
+    f.prefix = prefix;
+    f.attribute_name = std::move(name);
+    return f;
+}
+
+inline std::int64_t rows(store& s, std::string const& table)
+{
+    return scalar(s.db(), "SELECT count(*) FROM " + table);
+}
+
+// The statements the database holds now (the store keeps each one it has used in its cache).
+inline std::set<sqlite3_stmt*> live_statements(database& db)
+{
+    std::set<sqlite3_stmt*> found;
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db.handle(), nullptr); st != nullptr;
+         st = sqlite3_next_stmt(db.handle(), st))
+    {
+        found.insert(st);
+    }
+    return found;
+}
+
+// The SQL of every statement the store prepared while running fn.
+template <class Fn> std::vector<std::string> sql_used_by(store& s, Fn&& fn)
+{
+    auto const before = live_statements(s.db());
+    std::forward<Fn>(fn)();
+    std::vector<std::string> texts;
+    for (sqlite3_stmt* st : live_statements(s.db()))
+    {
+        if (!before.contains(st))
+        {
+            texts.emplace_back(sqlite3_sql(st));
+        }
+    }
+    return texts;
+}
+
+// EXPLAIN QUERY PLAN's detail lines for sql, joined with newlines.
+inline std::string query_plan(database& db, std::string const& sql)
+{
+    statement st{db.handle(), "EXPLAIN QUERY PLAN " + sql};
+    std::string plan;
+    while (st.step())
+    {
+        plan += st.column_text(3);
+        plan += '\n';
+    }
+    return plan;
+}
+
+} // namespace cognitod::storage::testing

@@ -1,0 +1,170 @@
+#include "storage/store.hpp"
+#include "unit/storage/storage_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace
+{
+
+using cognitod::storage::attribute;
+using cognitod::storage::device;
+using cognitod::storage::sqlite_error;
+using cognitod::storage::store;
+using cognitod::storage::user;
+using cognitod::storage::user_filter;
+using cognitod::storage::user_pool;
+using cognitod::storage::testing::device_key;
+using cognitod::storage::testing::filter;
+using cognitod::storage::testing::keys;
+using cognitod::storage::testing::make_device;
+using cognitod::storage::testing::make_pool;
+using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::rows;
+using cognitod::storage::testing::t0;
+using cognitod::storage::testing::usernames;
+
+using field = user_filter::field;
+
+} // namespace
+
+// Pools
+
+TEST(store_pools, find_user_pool_returns_what_was_inserted)
+{
+    store s{":memory:"};
+    auto pool = make_pool("us-east-1_aB3dE5gH7").named("shop").insert(s);
+    auto const found = s.find_user_pool("us-east-1_aB3dE5gH7");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->seq, pool.seq);
+    EXPECT_EQ(found->name, "shop");
+    EXPECT_EQ(found->created, t0);
+    EXPECT_EQ(found->last_modified, t0);
+    EXPECT_EQ(found->settings, pool.settings);
+}
+
+TEST(store_pools, find_user_pool_returns_nothing_for_an_unknown_id)
+{
+    store s{":memory:"};
+    make_pool("us-east-1_aaaaaaaaa").insert(s);
+    EXPECT_FALSE(s.find_user_pool("us-east-1_bbbbbbbbb"));
+}
+
+TEST(store_pools, find_user_pool_by_name_returns_the_oldest_of_that_name)
+{
+    store s{":memory:"};
+    auto const first = make_pool("us-east-1_000000001").named("same").insert(s);
+    make_pool("us-east-1_000000002").named("same").insert(s);
+    auto const found = s.find_user_pool_by_name("same");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->id, first.id);
+    EXPECT_FALSE(s.find_user_pool_by_name("other"));
+}
+
+TEST(store_pools, pool_ids_are_unique)
+{
+    store s{":memory:"};
+    make_pool("us-east-1_000000001").insert(s);
+    EXPECT_THROW(make_pool("us-east-1_000000001").insert(s), sqlite_error);
+}
+
+TEST(store_pools, list_user_pools_pages_in_creation_order)
+{
+    store s{":memory:"};
+    for (auto const* id : {"us-east-1_ccc", "us-east-1_aaa", "us-east-1_bbb"})
+    {
+        make_pool(id).insert(s);
+    }
+    auto const first = s.list_user_pools(0, 2);
+    ASSERT_EQ(first.size(), 2U);
+    EXPECT_EQ(first[0].id, "us-east-1_ccc");
+    EXPECT_EQ(first[1].id, "us-east-1_aaa");
+    auto const second = s.list_user_pools(first.back().seq, 2);
+    ASSERT_EQ(second.size(), 1U);
+    EXPECT_EQ(second[0].id, "us-east-1_bbb");
+    EXPECT_TRUE(s.list_user_pools(second.back().seq, 2).empty());
+}
+
+TEST(store_pools, update_user_pool_writes_name_time_and_settings)
+{
+    store s{":memory:"};
+    auto pool = make_pool().insert(s);
+    pool.name = "renamed";
+    pool.last_modified = t0 + 5000;
+    pool.settings["MfaConfiguration"] = "ON";
+    pool.created = 1; // not updatable
+    s.update_user_pool(pool);
+    auto const found = s.find_user_pool(pool.id);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->name, "renamed");
+    EXPECT_EQ(found->last_modified, t0 + 5000);
+    EXPECT_EQ(found->settings["MfaConfiguration"], "ON");
+    EXPECT_EQ(found->created, t0);
+}
+
+TEST(store_pools, delete_user_pool_cascades_to_users_attributes_and_devices)
+{
+    store s{":memory:"};
+    auto const doomed = make_pool("us-east-1_doomed").insert(s);
+    auto const kept = make_pool("us-east-1_kept").insert(s);
+    auto const alice = make_user("alice").with("email", "a@example.com").insert(s, doomed);
+    make_device(device_key(1)).insert(s, alice);
+    auto const bob = make_user("bob").with("email", "b@example.com").insert(s, kept);
+    make_device(device_key(2)).insert(s, bob);
+
+    s.delete_user_pool(doomed.seq);
+
+    EXPECT_FALSE(s.find_user_pool(doomed.id));
+    EXPECT_EQ(rows(s, "users"), 1);
+    EXPECT_EQ(rows(s, "user_attributes"), 1);
+    EXPECT_EQ(rows(s, "devices"), 1);
+    EXPECT_TRUE(s.find_device(bob.id, device_key(2)));
+}
+
+TEST(store_pools, count_users_counts_only_the_pools_users)
+{
+    store s{":memory:"};
+    auto const a = make_pool("us-east-1_a").insert(s);
+    auto const b = make_pool("us-east-1_b").insert(s);
+    make_user("alice").insert(s, a);
+    make_user("bob").insert(s, a);
+    make_user("carol").insert(s, b);
+    EXPECT_EQ(s.count_users(a.seq), 2);
+    EXPECT_EQ(s.count_users(b.seq), 1);
+}
+
+// Seeds
+
+TEST(store_seeds, a_seed_counts_as_applied_once_recorded)
+{
+    store s{":memory:"};
+    EXPECT_FALSE(s.seed_applied("abc123"));
+    s.record_seed("abc123", t0);
+    EXPECT_TRUE(s.seed_applied("abc123"));
+    EXPECT_FALSE(s.seed_applied("def456"));
+}
+
+TEST(store_seeds, recording_a_seed_twice_is_allowed)
+{
+    store s{":memory:"};
+    s.record_seed("abc123", t0);
+    EXPECT_NO_THROW(s.record_seed("abc123", t0 + 1));
+    EXPECT_EQ(rows(s, "applied_seeds"), 1);
+}
+
+TEST(store_seeds, wipe_removes_everything_and_forgets_seeds)
+{
+    store s{":memory:"};
+    auto const pool = make_pool().insert(s);
+    auto const alice = make_user("alice").with("email", "a@example.com").insert(s, pool);
+    make_device(device_key(1)).insert(s, alice);
+    s.record_seed("abc123", t0);
+    s.wipe();
+    EXPECT_EQ(rows(s, "user_pools"), 0);
+    EXPECT_EQ(rows(s, "users"), 0);
+    EXPECT_EQ(rows(s, "user_attributes"), 0);
+    EXPECT_EQ(rows(s, "devices"), 0);
+    EXPECT_FALSE(s.seed_applied("abc123"));
+}
