@@ -20,6 +20,10 @@ cmake --build "$build" -j "$jobs"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+echo "== release build (the binary scripts/run.sh makes, with warnings as errors)"
+cmake -S "$root" -B "$root/build/release-check" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOGNITOD_TESTS=OFF >/dev/null
+cmake --build "$root/build/release-check" -j "$jobs" --target cognitod
+
 echo "== unit and protocol tests"
 (cd "$build" && ctest --output-on-failure -j "$jobs")
 
