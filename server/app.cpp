@@ -1,5 +1,6 @@
 #include "server/app.hpp"
 
+#include "server/operations/sign_in.hpp"
 #include "server/seed.hpp"
 
 #include <chrono>
@@ -11,6 +12,8 @@ namespace
 {
 
 constexpr std::string_view control_prefix = "/_cognitod/";
+constexpr std::string_view jwks_suffix = "/.well-known/jwks.json";
+constexpr std::string_view openid_suffix = "/.well-known/openid-configuration";
 
 // The client's address: the first X-Forwarded-For entry when a proxy added one, else the peer.
 std::string source_ip(aws_json::request const& req, std::string_view peer)
@@ -36,6 +39,24 @@ std::string source_ip(aws_json::request const& req, std::string_view peer)
     return std::string{peer};
 }
 
+// "http://<Host>" as the client addressed cognitod (a proxy's X-Forwarded-Proto decides the
+// scheme); token issuers and discovery URLs are built on it, so they match what clients use.
+std::string issuer_base(aws_json::request const& req, std::string_view local_address)
+{
+    auto const proto = req.find("X-Forwarded-Proto");
+    std::string base = proto != req.end() && proto->value() == "https" ? "https://" : "http://";
+    auto const host = req.find(http::field::host);
+    if (host != req.end() && !host->value().empty())
+    {
+        base += std::string{host->value()};
+    }
+    else
+    {
+        base += std::string{local_address};
+    }
+    return base;
+}
+
 std::string_view path_of(aws_json::request const& req)
 {
     std::string_view target = req.target();
@@ -57,13 +78,48 @@ aws_json::response json_response(
 } // namespace
 
 aws_json::response app::handle_aws(
-    aws_json::request const& req, std::string const& request_id, std::string_view peer
+    aws_json::request const& req,
+    std::string const& request_id,
+    std::string_view peer,
+    std::string_view local
 ) const
 {
     auto const call = aws_json::decode(req);
-    call_info info{request_id, std::string{aws_json::signing_region(req)}, source_ip(req, peer)};
+    call_info info{
+        request_id,
+        std::string{aws_json::signing_region(req)},
+        source_ip(req, peer),
+        issuer_base(req, local),
+    };
     auto const output = services_.calls.invoke(call.operation, call.input, info);
     return aws_json::encode_result(output, request_id, req.version());
+}
+
+aws_json::response app::handle_discovery(
+    aws_json::request const& req, std::string const& request_id, std::string_view local
+) const
+{
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+    {
+        auto res = json_response(
+            http::status::method_not_allowed,
+            {{"__type", "MethodNotAllowedException"}, {"message", "Discovery documents take GET."}},
+            request_id,
+            req.version()
+        );
+        res.set(http::field::allow, "GET");
+        return res;
+    }
+    auto const path = path_of(req);
+    // /<poolId>/.well-known/<document>: the pool id is the first segment.
+    auto const pool_id = std::string{path.substr(1, path.find('/', 1) - 1)};
+    call_info info{request_id, {}, {}, issuer_base(req, local)};
+    bool const jwks = path.ends_with(jwks_suffix);
+    // A write transaction: the first request makes the pool's keys.
+    auto const document = services_.calls.run(
+        access::write, info, jwks ? &jwks_document : &openid_configuration, pool_id
+    );
+    return json_response(http::status::ok, document, request_id, req.version());
 }
 
 aws_json::response
@@ -151,8 +207,9 @@ app::handle_control(aws_json::request const& req, std::string const& request_id)
     );
 }
 
-aws_json::response
-app::handle(aws_json::request const& req, std::string_view peer_address) const noexcept
+aws_json::response app::handle(
+    aws_json::request const& req, std::string_view peer_address, std::string_view local_address
+) const noexcept
 {
     auto const started = std::chrono::steady_clock::now();
     std::string request_id;
@@ -167,6 +224,11 @@ app::handle(aws_json::request const& req, std::string_view peer_address) const n
         {
             operation = std::string{path};
             res = handle_control(req, request_id);
+        }
+        else if (path.ends_with(jwks_suffix) || path.ends_with(openid_suffix))
+        {
+            operation = std::string{path};
+            res = handle_discovery(req, request_id, local_address);
         }
         else if (path != "/")
         {
@@ -195,7 +257,7 @@ app::handle(aws_json::request const& req, std::string_view peer_address) const n
             {
                 operation = std::string{target->value().substr(target->value().rfind('.') + 1)};
             }
-            res = handle_aws(req, request_id, peer_address);
+            res = handle_aws(req, request_id, peer_address, local_address);
         }
     }
     catch (aws_error const& e)

@@ -30,7 +30,13 @@ class app
     app_services services_;
 
     aws_json::response handle_aws(
-        aws_json::request const& req, std::string const& request_id, std::string_view peer
+        aws_json::request const& req,
+        std::string const& request_id,
+        std::string_view peer,
+        std::string_view local
+    ) const;
+    aws_json::response handle_discovery(
+        aws_json::request const& req, std::string const& request_id, std::string_view local
     ) const;
     aws_json::response
     handle_control(aws_json::request const& req, std::string const& request_id) const;
@@ -38,9 +44,13 @@ class app
 public:
     explicit app(app_services services) : services_(std::move(services)) {}
 
-    // Never throws: every failure becomes an AWS-style error response.
-    aws_json::response
-    handle(aws_json::request const& req, std::string_view peer_address) const noexcept;
+    // Never throws: every failure becomes an AWS-style error response. peer_address is the
+    // client's, local_address cognitod's own ("127.0.0.1:9229"), for requests without Host.
+    aws_json::response handle(
+        aws_json::request const& req,
+        std::string_view peer_address,
+        std::string_view local_address = {}
+    ) const noexcept;
 };
 
 } // namespace cognitod

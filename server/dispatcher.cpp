@@ -66,24 +66,19 @@ json dispatcher::invoke(std::string_view operation, json const& input, call_info
         }
     }
 
-    request_context ctx{
-        store_,
-        ids_,
-        clock_.now_ms(),
-        info.region.empty() ? default_region_ : info.region,
-        account_id_,
-        info.request_id,
-        info.source_ip,
-    };
-    std::lock_guard lock{store_.mutex()};
-    storage::transaction tx{
-        store_.db(),
-        op.mode == access::write ? storage::transaction_mode::immediate
-                                 : storage::transaction_mode::deferred,
-    };
-    json output = op.handler(ctx, input);
-    tx.commit();
-    return output;
+    return in_transaction(
+        op.mode, info, [&](request_context& ctx) { return op.handler(ctx, input); }
+    );
+}
+
+json dispatcher::run(
+    access mode,
+    call_info const& info,
+    json (*fn)(request_context&, std::string const&),
+    std::string const& arg
+) const
+{
+    return in_transaction(mode, info, [&](request_context& ctx) { return fn(ctx, arg); });
 }
 
 } // namespace cognitod

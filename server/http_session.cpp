@@ -50,6 +50,13 @@ http_session::http_session(
     {
         peer_ = endpoint.address().to_string();
     }
+    auto const local = stream_.socket().local_endpoint(ec);
+    if (!ec)
+    {
+        auto const address = local.address();
+        local_ = (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+                 std::to_string(local.port());
+    }
 }
 
 void http_session::run()
@@ -170,7 +177,7 @@ void http_session::on_read(error_code ec, std::size_t /*bytes*/)
         return send(std::move(res), /*keep_alive=*/false);
     }
     auto const req = parser_->release();
-    auto res = app_.handle(req, peer_);
+    auto res = app_.handle(req, peer_, local_);
     bool const keep_alive = req.keep_alive() && !registry_.draining();
     res.keep_alive(keep_alive);
     send(std::move(res), keep_alive);

@@ -48,7 +48,8 @@ class http_session : public std::enable_shared_from_this<http_session>
     app const& app_;
     session_limits limits_;
     session_registry& registry_;
-    std::string peer_;
+    std::string peer_;     // the client's address
+    std::string local_;    // cognitod's own "host:port", for requests that send no Host
     bool waiting_ = false; // waiting for a request's first byte (only touched on the strand)
 
     void do_read();

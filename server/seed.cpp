@@ -329,7 +329,7 @@ seed_outcome apply_seed(
     {
         return {};
     }
-    request_context ctx{store, ids, now_ms, region, account_id, "seed", ""};
+    request_context ctx{store, ids, now_ms, region, account_id, "seed", "", ""};
     auto const outcome = seeder{model, ctx}.run(doc);
     store.record_seed(sha, now_ms);
     tx.commit();

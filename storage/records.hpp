@@ -41,6 +41,7 @@ struct user
     std::int64_t last_modified = 0;
     std::string password_salt; // raw bytes; empty when the user has no password
     std::string password_verifier;
+    std::int64_t revoked_before = 0;   // epoch seconds: tokens issued up to then are revoked
     std::vector<attribute> attributes; // in the order they were given; sub first
 
     std::optional<std::string> attribute_value(std::string_view name) const
@@ -72,6 +73,43 @@ struct device
     std::optional<std::int64_t> last_authenticated;
     std::string verifier; // raw bytes from ConfirmDevice
     std::string salt;
+};
+
+struct app_client
+{
+    std::int64_t seq = 0; // creation order; the key sessions hang under
+    std::string id;
+    std::int64_t pool_seq = 0;
+    std::string name;
+    std::string secret; // empty when the client has no secret
+    std::int64_t created = 0;
+    std::int64_t last_modified = 0;
+    nlohmann::json settings = nlohmann::json::object(); // the rest of the UserPoolClient shape
+};
+
+// One sign-in: its refresh token (kept as a hash) and every token minted from it share
+// origin_jti.
+struct auth_session
+{
+    std::string origin_jti;
+    std::int64_t user_id = 0;
+    std::int64_t client_seq = 0;
+    std::string refresh_hash;
+    std::string device_key;           // empty when the sign-in was bound to no device
+    std::int64_t auth_time = 0;       // epoch seconds
+    std::int64_t refresh_expires = 0; // epoch seconds
+    bool revoked = false;
+};
+
+// A challenge waiting for its answer (RespondToAuthChallenge), found by the Session's hash.
+struct challenge
+{
+    std::string session_hash;
+    std::int64_t user_id = 0;
+    std::int64_t client_seq = 0;
+    std::string name;
+    std::int64_t expires = 0; // epoch milliseconds
+    nlohmann::json state = nlohmann::json::object();
 };
 
 // A ListUsers filter: one attribute (or user column) compared exactly or by prefix.

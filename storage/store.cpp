@@ -48,7 +48,7 @@ device read_device(statement& st)
 
 #define COGNITOD_USER_COLUMNS                                                                      \
     "u.id, u.pool_seq, u.username, u.username_key, u.sub, u.status, u.enabled, u.created, "        \
-    "u.last_modified, u.password_salt, u.password_verifier"
+    "u.last_modified, u.password_salt, u.password_verifier, u.revoked_before"
 
 } // namespace
 
@@ -87,6 +87,18 @@ std::optional<user_pool> store::find_user_pool_by_name(std::string_view name)
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE name = ?1 ORDER BY seq LIMIT 1");
     st->bind(1, name);
+    if (!st->step())
+    {
+        return std::nullopt;
+    }
+    return read_pool(*st);
+}
+
+std::optional<user_pool> store::find_user_pool_by_seq(std::int64_t seq)
+{
+    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
+                         "WHERE seq = ?1");
+    st->bind(1, seq);
     if (!st->step())
     {
         return std::nullopt;
@@ -192,6 +204,7 @@ std::optional<user> store::read_user(statement& st)
     u.last_modified = st.column_int64(8);
     u.password_salt = st.column_blob(9);
     u.password_verifier = st.column_blob(10);
+    u.revoked_before = st.column_int64(11);
     return u;
 }
 
@@ -219,6 +232,22 @@ std::optional<user> store::find_user_by_sub(std::int64_t pool_seq, std::string_v
         auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
                              " FROM users u WHERE u.pool_seq = ?1 AND u.sub = ?2");
         st->bind(1, pool_seq).bind(2, sub);
+        if (!st->step())
+        {
+            return std::nullopt;
+        }
+        found = read_user(*st);
+    }
+    found->attributes = load_attributes(found->id);
+    return found;
+}
+
+std::optional<user> store::find_user_by_id(std::int64_t id)
+{
+    std::optional<user> found;
+    {
+        auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS " FROM users u WHERE u.id = ?1");
+        st->bind(1, id);
         if (!st->step())
         {
             return std::nullopt;
@@ -363,8 +392,10 @@ std::vector<user> store::list_users(
 void store::update_user(user const& u)
 {
     auto st = db_.cached("UPDATE users SET status = ?2, enabled = ?3, last_modified = ?4, "
-                         "password_salt = ?5, password_verifier = ?6 WHERE id = ?1");
+                         "password_salt = ?5, password_verifier = ?6, revoked_before = ?7 "
+                         "WHERE id = ?1");
     st->bind(1, u.id).bind(2, u.status).bind(3, u.enabled).bind(4, u.last_modified);
+    st->bind(7, u.revoked_before);
     if (u.password_verifier.empty())
     {
         st->bind_null(5).bind_null(6);

@@ -36,6 +36,7 @@ public:
     std::int64_t insert_user_pool(user_pool const& pool);
     std::optional<user_pool> find_user_pool(std::string_view id);
     std::optional<user_pool> find_user_pool_by_name(std::string_view name);
+    std::optional<user_pool> find_user_pool_by_seq(std::int64_t seq);
     // Pools created after after_seq, oldest first.
     std::vector<user_pool> list_user_pools(std::int64_t after_seq, std::size_t limit);
     void update_user_pool(user_pool const& pool);
@@ -47,6 +48,7 @@ public:
     std::int64_t insert_user(user const& u);
     std::optional<user> find_user(std::int64_t pool_seq, std::string_view username_key);
     std::optional<user> find_user_by_sub(std::int64_t pool_seq, std::string_view sub);
+    std::optional<user> find_user_by_id(std::int64_t id);
     // Users of the pool with attribute name = value, oldest first.
     std::vector<user>
     find_users_by_attribute(std::int64_t pool_seq, std::string_view name, std::string_view value);
@@ -77,6 +79,35 @@ public:
     void update_device(device const& d);
     // True when the device existed, belonged to the user and is now gone.
     bool delete_device(std::int64_t user_id, std::string_view key);
+
+    // Signing keys of a pool (JSON of PEMs), made on first use.
+    std::optional<std::string> pool_signing_keys(std::int64_t pool_seq);
+    void set_pool_signing_keys(std::int64_t pool_seq, std::string_view keys);
+
+    // App clients
+    std::int64_t insert_app_client(app_client const& c);
+    std::optional<app_client> find_app_client(std::string_view id);
+    // Clients of the pool created after after_seq, oldest first.
+    std::vector<app_client>
+    list_app_clients(std::int64_t pool_seq, std::int64_t after_seq, std::size_t limit);
+    void update_app_client(app_client const& c);
+    void delete_app_client(std::int64_t seq);
+
+    // Auth sessions
+    void insert_auth_session(auth_session const& s);
+    std::optional<auth_session> find_auth_session(std::string_view origin_jti);
+    std::optional<auth_session> find_auth_session_by_refresh(std::string_view refresh_hash);
+    void revoke_auth_session(std::string_view origin_jti);
+    void revoke_user_sessions(std::int64_t user_id);
+
+    // Rotation: the session keeps its origin_jti and gets a new refresh token.
+    void set_session_refresh(std::string_view origin_jti, std::string_view refresh_hash);
+
+    // Challenges: a Session is deleted once answered, so it serves once.
+    void insert_challenge(challenge const& c);
+    std::optional<challenge> find_challenge(std::string_view session_hash);
+    void delete_challenge(std::string_view session_hash);
+    void delete_expired_challenges(std::int64_t now_ms);
 
     // Seeds: a seed's SHA-256 is recorded once it has been applied.
     bool seed_applied(std::string_view sha256);

@@ -6,7 +6,13 @@ namespace cognitod
 std::vector<operation_entry> make_operations()
 {
     std::vector<operation_entry> all = user_pool_operations();
-    for (auto family : {user_operations(), device_operations()})
+    for (auto family :
+         {user_operations(),
+          device_operations(),
+          user_device_operations(),
+          client_operations(),
+          auth_operations(),
+          session_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

@@ -25,6 +25,7 @@ struct request_context
     std::string account_id;
     std::string request_id;
     std::string source_ip;
+    std::string issuer_base; // "http://<Host>" of the request: token issuers are built on it
 };
 
 using json = nlohmann::json;
@@ -47,6 +48,10 @@ struct operation_entry
 std::vector<operation_entry> user_pool_operations();
 std::vector<operation_entry> user_operations();
 std::vector<operation_entry> device_operations();
+std::vector<operation_entry> user_device_operations();
+std::vector<operation_entry> client_operations();
+std::vector<operation_entry> auth_operations();
+std::vector<operation_entry> session_operations();
 
 // Every implemented operation.
 std::vector<operation_entry> make_operations();

@@ -48,7 +48,7 @@ struct fixture
     fixed_clock time;
     counting_ids ids;
     dispatcher calls{cognito_model(), store, time, ids, "us-east-1", account_id};
-    call_info info{"11111111-2222-4333-8444-555555555555", "", "192.0.2.1"};
+    call_info info{"11111111-2222-4333-8444-555555555555", "", "192.0.2.1", "http://cognitod.test"};
 
     json call(std::string_view operation, json const& input) const
     {

@@ -1,0 +1,65 @@
+// RS256 JSON Web Tokens as Cognito writes them, on OpenSSL 3. Keys are immutable once made;
+// every function here is safe from any thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+struct evp_pkey_st;
+
+namespace cognitod::auth
+{
+
+class rsa_key
+{
+    struct deleter
+    {
+        void operator()(evp_pkey_st* key) const noexcept;
+    };
+    std::shared_ptr<evp_pkey_st> key_;
+    std::string kid_;
+
+    explicit rsa_key(evp_pkey_st* key);
+
+public:
+    // A fresh 2048-bit key (Cognito's size).
+    static rsa_key generate();
+    // Throws std::runtime_error when the PEM is not an RSA private key.
+    static rsa_key from_pem(std::string_view private_pem);
+
+    std::string private_pem() const;
+    // base64(SHA-256(DER SubjectPublicKeyInfo)), as Cognito derives its kids.
+    std::string const& kid() const noexcept { return kid_; }
+    // {"alg","e","kid","kty","n","use"} for jwks.json.
+    nlohmann::ordered_json jwk() const;
+    std::string sign(std::string_view data) const;
+    bool verify(std::string_view data, std::string_view signature) const;
+};
+
+std::string base64url_encode(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// Claims in the order Java's HashMap iterates them, which is the order Cognito's tokens show.
+nlohmann::ordered_json java_hash_order(std::vector<std::pair<std::string, nlohmann::json>> claims);
+
+// header.payload.signature, compact JSON with '/' escaped as Cognito (json-smart) writes it.
+std::string encode_jwt(rsa_key const& key, nlohmann::ordered_json const& payload);
+
+struct decoded_jwt
+{
+    nlohmann::json header;
+    nlohmann::json payload;
+    std::string signing_input; // "header.payload" as received
+    std::string signature;     // raw bytes
+};
+
+// Splits and decodes a compact JWS; nullopt when it is not one. Verifies nothing.
+std::optional<decoded_jwt> decode_jwt(std::string_view token);
+
+} // namespace cognitod::auth

@@ -1,0 +1,50 @@
+// The pool's OpenID discovery document and key set, served on cognitod's own port.
+#include "server/aws_error.hpp"
+#include "server/operations/sign_in.hpp"
+
+namespace cognitod
+{
+
+namespace
+{
+
+storage::user_pool pool_for_document(request_context& ctx, std::string const& pool_id)
+{
+    auto pool = ctx.store.find_user_pool(pool_id);
+    if (!pool)
+    {
+        throw aws_error(
+            "ResourceNotFoundException", "User pool " + pool_id + " does not exist.", 404
+        );
+    }
+    return std::move(*pool);
+}
+
+} // namespace
+
+json jwks_document(request_context& ctx, std::string const& pool_id)
+{
+    auto const keys = signing_keys(ctx, pool_for_document(ctx, pool_id));
+    return {{"keys", json::array({json(keys.id.jwk()), json(keys.access.jwk())})}};
+}
+
+json openid_configuration(request_context& ctx, std::string const& pool_id)
+{
+    auto const iss = issuer(ctx, pool_for_document(ctx, pool_id));
+    // The OAuth endpoints belong to a hosted domain, which cognitod's pools do not have.
+    return {
+        {"authorization_endpoint", ""},
+        {"id_token_signing_alg_values_supported", json::array({"RS256"})},
+        {"issuer", iss},
+        {"jwks_uri", iss + "/.well-known/jwks.json"},
+        {"response_types_supported", json::array({"code", "token"})},
+        {"scopes_supported", json::array({"openid", "email", "phone", "profile"})},
+        {"subject_types_supported", json::array({"public"})},
+        {"token_endpoint", ""},
+        {"token_endpoint_auth_methods_supported",
+         json::array({"client_secret_basic", "client_secret_post"})},
+        {"userinfo_endpoint", ""},
+    };
+}
+
+} // namespace cognitod

@@ -1,0 +1,491 @@
+#include "server/operations/sign_in.hpp"
+
+#include "server/auth/encoding.hpp"
+#include "server/operations/common.hpp"
+#include "server/operations/devices.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+
+namespace cognitod
+{
+
+namespace
+{
+
+aws_error invalid_access_token()
+{
+    return errors::not_authorized("Invalid Access Token");
+}
+aws_error revoked_access_token()
+{
+    return errors::not_authorized("Access Token has been revoked");
+}
+aws_error invalid_refresh_token()
+{
+    return errors::not_authorized("Invalid Refresh Token");
+}
+
+std::int64_t unit_seconds(std::string_view unit)
+{
+    if (unit == "seconds")
+    {
+        return 1;
+    }
+    if (unit == "minutes")
+    {
+        return 60;
+    }
+    if (unit == "days")
+    {
+        return 86400;
+    }
+    return 3600;
+}
+
+// A token lifetime in seconds from the client's value and unit (defaults: 1 hour, 30 days).
+std::int64_t lifetime(
+    json const& settings,
+    char const* value_member,
+    char const* unit_name,
+    std::int64_t default_value,
+    char const* default_unit
+)
+{
+    auto const units = settings.value("TokenValidityUnits", json::object());
+    auto const unit = units.value(unit_name, std::string{default_unit});
+    auto const value = settings.value(value_member, default_value);
+    return value * unit_seconds(unit);
+}
+
+bool equal_secret(std::string const& a, std::string const& b)
+{
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// The refresh token looks like Cognito's: a five-part JWE (RSA-OAEP, A256GCM). Its parts are
+// random here; cognitod finds the session by the token's hash.
+std::string make_refresh_token(id_source& ids)
+{
+    std::string token = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.";
+    token += auth::base64url_encode(ids.bytes(256));
+    token += '.';
+    token += auth::base64url_encode(ids.bytes(12));
+    token += '.';
+    token += auth::base64url_encode(ids.bytes(640));
+    token += '.';
+    token += auth::base64url_encode(ids.bytes(16));
+    return token;
+}
+
+std::string token_hash(std::string_view token)
+{
+    return auth::hex_encode(auth::sha256(token));
+}
+
+// The user's attributes as ID-token claims: strings, but booleans and numbers where the schema
+// says so; only what the client may read.
+void add_attribute_claims(
+    std::vector<std::pair<std::string, json>>& claims,
+    storage::user const& u,
+    json const& client_settings
+)
+{
+    auto const readable = client_settings.find("ReadAttributes");
+    for (auto const& a : u.attributes)
+    {
+        if (a.name == "sub")
+        {
+            continue;
+        }
+        if (readable != client_settings.end() &&
+            std::find(readable->begin(), readable->end(), a.name) == readable->end())
+        {
+            continue;
+        }
+        if (a.name == "email_verified" || a.name == "phone_number_verified")
+        {
+            claims.emplace_back(a.name, a.value == "true");
+        }
+        else if (a.name == "updated_at" && !a.value.empty() && a.value.find_first_not_of("0123456789") == std::string::npos)
+        {
+            claims.emplace_back(a.name, std::stoll(a.value));
+        }
+        else
+        {
+            claims.emplace_back(a.name, a.value);
+        }
+    }
+}
+
+struct minted
+{
+    std::string access;
+    std::string id;
+    std::int64_t expires_in = 0;
+};
+
+minted mint(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    storage::auth_session const& session
+)
+{
+    auto const keys = signing_keys(ctx, target.pool);
+    auto const& settings = target.client.settings;
+    std::int64_t const now = ctx.now_ms / 1000;
+    std::int64_t const access_life =
+        lifetime(settings, "AccessTokenValidity", "AccessToken", 1, "hours");
+    std::int64_t const id_life = lifetime(settings, "IdTokenValidity", "IdToken", 1, "hours");
+    auto const iss = issuer(ctx, target.pool);
+    auto const event_id = ctx.ids.uuid();
+
+    std::vector<std::pair<std::string, json>> access{{"sub", u.sub}};
+    if (!session.device_key.empty())
+    {
+        access.emplace_back("device_key", session.device_key);
+    }
+    access.emplace_back("iss", iss);
+    access.emplace_back("client_id", target.client.id);
+    access.emplace_back("origin_jti", session.origin_jti);
+    access.emplace_back("event_id", event_id);
+    access.emplace_back("token_use", "access");
+    access.emplace_back("scope", admin_scope);
+    access.emplace_back("auth_time", session.auth_time);
+    access.emplace_back("exp", now + access_life);
+    access.emplace_back("iat", now);
+    access.emplace_back("jti", ctx.ids.uuid());
+    access.emplace_back("username", u.username);
+
+    std::vector<std::pair<std::string, json>> id{{"sub", u.sub}};
+    add_attribute_claims(id, u, settings);
+    id.emplace_back("iss", iss);
+    id.emplace_back("cognito:username", u.username);
+    id.emplace_back("origin_jti", session.origin_jti);
+    id.emplace_back("aud", target.client.id);
+    id.emplace_back("event_id", event_id);
+    id.emplace_back("token_use", "id");
+    id.emplace_back("auth_time", session.auth_time);
+    id.emplace_back("exp", now + id_life);
+    id.emplace_back("iat", now);
+    id.emplace_back("jti", ctx.ids.uuid());
+
+    return {
+        auth::encode_jwt(keys.access, auth::java_hash_order(std::move(access))),
+        auth::encode_jwt(keys.id, auth::java_hash_order(std::move(id))),
+        access_life,
+    };
+}
+
+json result_of(minted const& tokens)
+{
+    return {
+        {"AccessToken", tokens.access},
+        {"ExpiresIn", tokens.expires_in},
+        {"TokenType", "Bearer"},
+        {"IdToken", tokens.id},
+    };
+}
+
+} // namespace
+
+client_and_pool require_client(
+    request_context& ctx, std::string const& client_id, std::optional<std::string> const& pool_id
+)
+{
+    auto client = ctx.store.find_app_client(client_id);
+    std::optional<storage::user_pool> pool;
+    if (client)
+    {
+        pool = ctx.store.find_user_pool_by_seq(client->pool_seq);
+    }
+    if (!client || !pool || (pool_id && pool->id != *pool_id))
+    {
+        throw errors::resource_not_found("User pool client " + client_id + " does not exist.");
+    }
+    return {std::move(*client), std::move(*pool)};
+}
+
+std::string
+secret_hash(std::string_view secret, std::string_view username, std::string_view client_id)
+{
+    std::string message{username};
+    message += client_id;
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    HMAC(
+        EVP_sha256(),
+        secret.data(),
+        static_cast<int>(secret.size()),
+        reinterpret_cast<unsigned char const*>(message.data()),
+        message.size(),
+        digest.data(),
+        &size
+    );
+    return auth::base64_encode({reinterpret_cast<char const*>(digest.data()), size});
+}
+
+void check_secret_hash(
+    storage::app_client const& client,
+    std::string_view username,
+    std::optional<std::string> const& provided
+)
+{
+    if (client.secret.empty())
+    {
+        return;
+    }
+    if (!provided)
+    {
+        throw errors::not_authorized(
+            "Client " + client.id + " is configured with secret but SECRET_HASH was not received"
+        );
+    }
+    if (!equal_secret(*provided, secret_hash(client.secret, username, client.id)))
+    {
+        throw errors::not_authorized("Unable to verify secret hash for client " + client.id);
+    }
+}
+
+pool_keys signing_keys(request_context& ctx, storage::user_pool const& pool)
+{
+    if (auto stored = ctx.store.pool_signing_keys(pool.seq))
+    {
+        auto const keys = json::parse(*stored);
+        return {
+            auth::rsa_key::from_pem(keys.at("access").get<std::string>()),
+            auth::rsa_key::from_pem(keys.at("id").get<std::string>()),
+        };
+    }
+    // Like Cognito, one key signs access tokens and another ID tokens.
+    pool_keys keys{auth::rsa_key::generate(), auth::rsa_key::generate()};
+    json const stored{{"access", keys.access.private_pem()}, {"id", keys.id.private_pem()}};
+    ctx.store.set_pool_signing_keys(pool.seq, stored.dump());
+    return keys;
+}
+
+std::string issuer(request_context const& ctx, storage::user_pool const& pool)
+{
+    return ctx.issuer_base + "/" + pool.id;
+}
+
+json issue_tokens(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::string const& device_key
+)
+{
+    auto const& settings = target.client.settings;
+    auto const refresh_token = make_refresh_token(ctx.ids);
+    storage::auth_session session;
+    session.origin_jti = ctx.ids.uuid();
+    session.user_id = u.id;
+    session.client_seq = target.client.seq;
+    session.refresh_hash = token_hash(refresh_token);
+    session.device_key = device_key;
+    session.auth_time = ctx.now_ms / 1000;
+    session.refresh_expires =
+        session.auth_time + lifetime(settings, "RefreshTokenValidity", "RefreshToken", 30, "days");
+    ctx.store.insert_auth_session(session);
+    auto result = result_of(mint(ctx, target, u, session));
+    result["RefreshToken"] = refresh_token;
+    return result;
+}
+
+json refresh_tokens(
+    request_context& ctx,
+    client_and_pool const& target,
+    std::string const& refresh_token,
+    std::optional<std::string> const& device_key,
+    std::optional<std::string> const& secret_hash_or_secret,
+    bool secret_is_hash
+)
+{
+    auto session = ctx.store.find_auth_session_by_refresh(token_hash(refresh_token));
+    if (!session || session->client_seq != target.client.seq)
+    {
+        throw invalid_refresh_token();
+    }
+    auto const u = ctx.store.find_user_by_id(session->user_id);
+    if (!u)
+    {
+        throw invalid_refresh_token();
+    }
+    if (!target.client.secret.empty())
+    {
+        auto const& client = target.client;
+        if (!secret_hash_or_secret)
+        {
+            throw errors::not_authorized(
+                "Client " + client.id + " is configured with secret but " +
+                (secret_is_hash ? "SECRET_HASH" : "ClientSecret") + " was not received"
+            );
+        }
+        // A refresh's hash may be computed over the username or the sub; both name the user.
+        auto const& given = *secret_hash_or_secret;
+        bool const ok =
+            secret_is_hash
+                ? equal_secret(given, secret_hash(client.secret, u->username, client.id)) ||
+                      equal_secret(given, secret_hash(client.secret, u->sub, client.id))
+                : equal_secret(given, client.secret);
+        if (!ok)
+        {
+            throw errors::not_authorized("Unable to verify secret hash for client " + client.id);
+        }
+    }
+    std::int64_t const now = ctx.now_ms / 1000;
+    if (session->revoked || u->revoked_before >= session->auth_time)
+    {
+        throw errors::not_authorized("Refresh Token has been revoked");
+    }
+    if (now > session->refresh_expires)
+    {
+        throw errors::not_authorized("Refresh Token has expired");
+    }
+    if (!u->enabled)
+    {
+        throw errors::not_authorized("User is disabled.");
+    }
+    // A refresh token issued to a device works only with that device, and only while the
+    // device is remembered by the pool (not forgotten).
+    if (!session->device_key.empty() && (!device_key || *device_key != session->device_key ||
+                                         !ctx.store.find_device(u->id, session->device_key)))
+    {
+        throw invalid_refresh_token();
+    }
+    auto result = result_of(mint(ctx, target, *u, *session));
+    auto const rotation = target.client.settings.value("RefreshTokenRotation", json::object());
+    if (rotation.value("Feature", "DISABLED") == "ENABLED")
+    {
+        auto const next = make_refresh_token(ctx.ids);
+        ctx.store.set_session_refresh(session->origin_jti, token_hash(next));
+        result["RefreshToken"] = next;
+    }
+    return result;
+}
+
+device_binding bind_device(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    storage::user const& u,
+    std::optional<std::string> const& presented
+)
+{
+    auto const config = pool.settings.find("DeviceConfiguration");
+    if (config == pool.settings.end() || config->is_null())
+    {
+        // Without device tracking, devices play no part in a sign-in.
+        return {};
+    }
+    if (presented)
+    {
+        auto d = ctx.store.find_device(u.id, *presented);
+        if (!d)
+        {
+            throw errors::resource_not_found("Device does not exist.");
+        }
+        d->last_authenticated = ctx.now_ms;
+        d->last_modified = ctx.now_ms;
+        d->last_ip = ctx.source_ip;
+        ctx.store.update_device(*d);
+        return {d->key, std::nullopt};
+    }
+    storage::device d;
+    d.key = make_device_key(ctx, pool);
+    d.user_id = u.id;
+    d.group_key = make_device_group_key(ctx.ids);
+    d.remembered = false;
+    d.confirmed = false;
+    d.last_ip = ctx.source_ip;
+    d.created = ctx.now_ms;
+    d.last_modified = ctx.now_ms;
+    d.last_authenticated = ctx.now_ms;
+    d.seq = ctx.store.insert_device(d);
+    return {d.key, d};
+}
+
+void add_new_device(json& result, device_binding const& binding)
+{
+    if (binding.new_device)
+    {
+        result["NewDeviceMetadata"] = {
+            {"DeviceKey", binding.new_device->key},
+            {"DeviceGroupKey", binding.new_device->group_key},
+        };
+    }
+}
+
+token_owner authenticate(request_context& ctx, std::string const& access_token)
+{
+    auto const token = auth::decode_jwt(access_token);
+    if (!token || token->payload.value("token_use", "") != "access" ||
+        !token->payload.contains("iss") || !token->payload["iss"].is_string())
+    {
+        throw invalid_access_token();
+    }
+    auto const iss = token->payload["iss"].get<std::string>();
+    auto pool = ctx.store.find_user_pool(iss.substr(iss.rfind('/') + 1));
+    if (!pool || !ctx.store.pool_signing_keys(pool->seq))
+    {
+        throw invalid_access_token();
+    }
+    auto const keys = signing_keys(ctx, *pool);
+    if (token->header.value("kid", "") != keys.access.kid() ||
+        token->header.value("alg", "") != "RS256" ||
+        !keys.access.verify(token->signing_input, token->signature))
+    {
+        throw invalid_access_token();
+    }
+    auto const& claims = token->payload;
+    auto const number = [&](char const* name) -> std::int64_t
+    {
+        auto const it = claims.find(name);
+        return it != claims.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+    };
+    if (number("exp") <= ctx.now_ms / 1000)
+    {
+        throw errors::not_authorized("Access Token has expired");
+    }
+    auto const session = ctx.store.find_auth_session(claims.value("origin_jti", ""));
+    if (!session)
+    {
+        throw invalid_access_token();
+    }
+    auto u = ctx.store.find_user_by_id(session->user_id);
+    if (!u)
+    {
+        throw errors::user_not_found();
+    }
+    if (session->revoked || !u->enabled || number("iat") <= u->revoked_before)
+    {
+        throw revoked_access_token();
+    }
+    auto const scope = claims.value("scope", "");
+    if (scope.find(admin_scope) == std::string::npos)
+    {
+        throw errors::not_authorized("Access Token does not have required scopes");
+    }
+    return {
+        std::move(*pool),
+        std::move(*u),
+        *session,
+        claims.value("client_id", ""),
+        claims.value("device_key", "")};
+}
+
+std::optional<std::string> parameter(json const& map, std::string_view name)
+{
+    auto const it = map.find(name);
+    if (it == map.end() || !it->is_string())
+    {
+        return std::nullopt;
+    }
+    return it->get<std::string>();
+}
+
+} // namespace cognitod

@@ -1,0 +1,115 @@
+// What the sign-in operations share: app clients, signing keys, token issue and checks, and the
+// devices a sign-in creates or presents.
+#pragma once
+
+#include "server/auth/jwt.hpp"
+#include "server/operations/operations.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cognitod
+{
+
+inline constexpr std::string_view admin_scope = "aws.cognito.signin.user.admin";
+
+// ResourceNotFoundException "User pool client <id> does not exist." when the client is unknown
+// (or, with pool_id given, belongs to another pool).
+struct client_and_pool
+{
+    storage::app_client client;
+    storage::user_pool pool;
+};
+client_and_pool require_client(
+    request_context& ctx,
+    std::string const& client_id,
+    std::optional<std::string> const& pool_id = std::nullopt
+);
+
+// SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id)). Throws
+// NotAuthorizedException when the client has a secret and the hash is missing or wrong.
+void check_secret_hash(
+    storage::app_client const& client,
+    std::string_view username,
+    std::optional<std::string> const& secret_hash
+);
+std::string
+secret_hash(std::string_view secret, std::string_view username, std::string_view client_id);
+
+// The pool's access-token and ID-token keys, made and stored on first use.
+struct pool_keys
+{
+    auth::rsa_key access;
+    auth::rsa_key id;
+};
+pool_keys signing_keys(request_context& ctx, storage::user_pool const& pool);
+
+// The issuer of the pool's tokens: <issuer_base>/<pool id>.
+std::string issuer(request_context const& ctx, storage::user_pool const& pool);
+
+// A fresh sign-in: a new auth session, its refresh token, and access and ID tokens bound to
+// device_key (empty: none). Returns AuthenticationResult.
+json issue_tokens(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::string const& device_key
+);
+
+// REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken: checks the refresh token (and the device it
+// is bound to) and mints new access and ID tokens. With rotation on, a new refresh token too.
+json refresh_tokens(
+    request_context& ctx,
+    client_and_pool const& target,
+    std::string const& refresh_token,
+    std::optional<std::string> const& device_key,
+    std::optional<std::string> const& secret_hash_or_secret,
+    bool secret_is_hash
+);
+
+// The device a successful sign-in is bound to. presented: the DEVICE_KEY the client sent.
+// - a known device of the user: refreshed (last sign-in, last IP) and returned;
+// - an unknown one: ResourceNotFoundException "Device does not exist.";
+// - none, with device tracking on: a new unconfirmed device, reported in new_device.
+struct device_binding
+{
+    std::string device_key;
+    std::optional<storage::device> new_device;
+};
+device_binding bind_device(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    storage::user const& u,
+    std::optional<std::string> const& presented
+);
+
+// Adds NewDeviceMetadata to an AuthenticationResult when the sign-in created a device.
+void add_new_device(json& result, device_binding const& binding);
+
+// Whose access token this is. Throws NotAuthorizedException with Cognito's messages for a token
+// that is missing (some operations' models leave AccessToken optional), malformed, forged,
+// expired or revoked.
+struct token_owner
+{
+    storage::user_pool pool;
+    storage::user user;
+    storage::auth_session session;
+    std::string client_id;
+    std::string device_key;
+};
+token_owner authenticate(request_context& ctx, std::string const& access_token);
+
+// An AuthParameters / ChallengeResponses value; SDKs send null for "absent".
+std::optional<std::string> parameter(json const& map, std::string_view name);
+
+} // namespace cognitod
+
+namespace cognitod
+{
+
+// GET /<poolId>/.well-known/jwks.json and /openid-configuration; 404 for an unknown pool.
+json jwks_document(request_context& ctx, std::string const& pool_id);
+json openid_configuration(request_context& ctx, std::string const& pool_id);
+
+} // namespace cognitod
