@@ -172,6 +172,7 @@ app::handle_control(aws_json::request const& req, std::string const& request_id)
             return json_response(
                 http::status::ok,
                 {{"PoolsCreated", outcome.pools_created},
+                 {"ClientsCreated", outcome.clients_created},
                  {"UsersCreated", outcome.users_created},
                  {"DevicesCreated", outcome.devices_created}},
                 request_id,

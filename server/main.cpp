@@ -93,6 +93,7 @@ int run(config const& settings)
                 outcome.applied
                     ? "seed " + settings.seed +
                           " applied: " + std::to_string(outcome.pools_created) + " pools, " +
+                          std::to_string(outcome.clients_created) + " clients, " +
                           std::to_string(outcome.users_created) + " users, " +
                           std::to_string(outcome.devices_created) + " devices created"
                     : "seed " + settings.seed + " already applied to " + db_path + "; skipped"

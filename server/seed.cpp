@@ -2,6 +2,7 @@
 
 #include "schema/validator.hpp"
 #include "server/auth/encoding.hpp"
+#include "server/operations/clients.hpp"
 #include "server/operations/common.hpp"
 #include "server/operations/devices.hpp"
 #include "server/operations/user_pools.hpp"
@@ -255,13 +256,60 @@ class seeder
         }
     }
 
+    void apply_client(storage::user_pool const& pool, json const& spec, std::string const& path)
+    {
+        auto const* create_shape = model_.find_operation("CreateUserPoolClient")->input;
+        check_members(spec, path, {"ClientId"}, create_shape);
+        json create = spec;
+        create.erase("ClientId");
+        create["UserPoolId"] = pool.id;
+        validate_as("CreateUserPoolClient", create, path);
+        auto const id = string_at(spec, "ClientId", path);
+        if (!id.empty())
+        {
+            validate_as(
+                "DescribeUserPoolClient",
+                {{"UserPoolId", pool.id}, {"ClientId", id}},
+                path + ".ClientId"
+            );
+            if (auto existing = ctx_.store.find_app_client(id))
+            {
+                if (existing->pool_seq != pool.seq)
+                {
+                    fail(path + ".ClientId", "belongs to another pool");
+                }
+                return;
+            }
+        }
+        else
+        {
+            // Without a fixed id, a client of the same name in the pool is this one.
+            auto const name = create.at("ClientName").get<std::string>();
+            for (auto const& c : ctx_.store.list_app_clients(pool.seq, 0, 1000))
+            {
+                if (c.name == name)
+                {
+                    return;
+                }
+            }
+        }
+        std::optional<std::string> fixed;
+        if (!id.empty())
+        {
+            fixed = id;
+        }
+        as_seed_error(path, [&] { return create_client(ctx_, pool, create, fixed); });
+        ++outcome_.clients_created;
+    }
+
     void apply_pool(json const& spec, std::string const& path)
     {
         auto const* create_shape = model_.find_operation("CreateUserPool")->input;
-        check_members(spec, path, {"Id", "Users"}, create_shape);
+        check_members(spec, path, {"Id", "Users", "Clients"}, create_shape);
         json create = spec;
         create.erase("Id");
         create.erase("Users");
+        create.erase("Clients");
         validate_as("CreateUserPool", create, path);
         auto const id = string_at(spec, "Id", path);
         if (!id.empty())
@@ -280,6 +328,11 @@ class seeder
             }
             pool = as_seed_error(path, [&] { return create_pool(ctx_, create, fixed); });
             ++outcome_.pools_created;
+        }
+        auto const& clients = list_at(spec, "Clients", path);
+        for (std::size_t i = 0; i < clients.size(); ++i)
+        {
+            apply_client(*pool, clients[i], path + ".Clients[" + std::to_string(i) + "]");
         }
         auto const& users = list_at(spec, "Users", path);
         for (std::size_t i = 0; i < users.size(); ++i)

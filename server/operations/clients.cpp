@@ -1,5 +1,7 @@
 // CreateUserPoolClient, DescribeUserPoolClient, ListUserPoolClients, UpdateUserPoolClient,
 // DeleteUserPoolClient.
+#include "server/operations/clients.hpp"
+
 #include "server/operations/common.hpp"
 #include "server/operations/sign_in.hpp"
 
@@ -145,23 +147,7 @@ json client_type(storage::user_pool const& pool, storage::app_client const& c)
 json create_user_pool_client(request_context& ctx, json const& input)
 {
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
-    storage::app_client c;
-    c.id = ctx.ids.lower_alphanumeric(26);
-    c.pool_seq = pool.seq;
-    c.name = input.at("ClientName").get<std::string>();
-    c.settings = client_settings(pool, input);
-    if (auto given = input.find("ClientSecret"); given != input.end() && given->is_string())
-    {
-        c.secret = given->get<std::string>();
-    }
-    else if (input.value("GenerateSecret", false))
-    {
-        c.secret = ctx.ids.lower_alphanumeric(52);
-    }
-    c.created = ctx.now_ms;
-    c.last_modified = ctx.now_ms;
-    c.seq = ctx.store.insert_app_client(c);
-    return {{"UserPoolClient", client_type(pool, c)}};
+    return {{"UserPoolClient", client_type(pool, create_client(ctx, pool, input, std::nullopt))}};
 }
 
 json describe_user_pool_client(request_context& ctx, json const& input)
@@ -221,6 +207,32 @@ json delete_user_pool_client(request_context& ctx, json const& input)
 }
 
 } // namespace
+
+storage::app_client create_client(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    json const& input,
+    std::optional<std::string> const& fixed_id
+)
+{
+    storage::app_client c;
+    c.id = fixed_id ? *fixed_id : ctx.ids.lower_alphanumeric(26);
+    c.pool_seq = pool.seq;
+    c.name = input.at("ClientName").get<std::string>();
+    c.settings = client_settings(pool, input);
+    if (auto given = input.find("ClientSecret"); given != input.end() && given->is_string())
+    {
+        c.secret = given->get<std::string>();
+    }
+    else if (input.value("GenerateSecret", false))
+    {
+        c.secret = ctx.ids.lower_alphanumeric(52);
+    }
+    c.created = ctx.now_ms;
+    c.last_modified = ctx.now_ms;
+    c.seq = ctx.store.insert_app_client(c);
+    return c;
+}
 
 std::vector<operation_entry> client_operations()
 {
