@@ -33,17 +33,53 @@ device_target require_owner(request_context& ctx, json const& input)
 json admin_get_device(request_context& ctx, json const& input)
 {
     auto const [pool, owner] = require_owner(ctx, input);
-    auto const d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
-    if (!d)
-    {
-        throw device_not_found();
-    }
-    return {{"Device", device_type(ctx, pool, owner, *d, device_view::admin)}};
+    return get_device_of(ctx, pool, owner, input, device_view::admin);
 }
 
 json admin_list_devices(request_context& ctx, json const& input)
 {
     auto const [pool, owner] = require_owner(ctx, input);
+    return list_devices_of(ctx, pool, owner, input, device_view::admin);
+}
+
+json admin_update_device_status(request_context& ctx, json const& input)
+{
+    auto const [pool, owner] = require_owner(ctx, input);
+    return update_device_status_of(ctx, owner, input);
+}
+
+json admin_forget_device(request_context& ctx, json const& input)
+{
+    auto const [pool, owner] = require_owner(ctx, input);
+    return forget_device_of(ctx, owner, input);
+}
+
+} // namespace
+
+json get_device_of(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    storage::user const& owner,
+    json const& input,
+    device_view view
+)
+{
+    auto const d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
+    if (!d)
+    {
+        throw device_not_found();
+    }
+    return {{"Device", device_type(ctx, pool, owner, *d, view)}};
+}
+
+json list_devices_of(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    storage::user const& owner,
+    json const& input,
+    device_view view
+)
+{
     // A token names the user it pages through, so it cannot page another user's devices.
     auto const token_kind = "devices." + std::to_string(owner.id);
     auto const after = read_page_token(ctx, input, "PaginationToken", token_kind);
@@ -58,15 +94,14 @@ json admin_list_devices(request_context& ctx, json const& input)
     json list = json::array();
     for (auto const& d : devices)
     {
-        list.push_back(device_type(ctx, pool, owner, d, device_view::admin));
+        list.push_back(device_type(ctx, pool, owner, d, view));
     }
     out["Devices"] = std::move(list);
     return out;
 }
 
-json admin_update_device_status(request_context& ctx, json const& input)
+json update_device_status_of(request_context& ctx, storage::user const& owner, json const& input)
 {
-    auto const [pool, owner] = require_owner(ctx, input);
     auto d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
     if (!d)
     {
@@ -82,9 +117,8 @@ json admin_update_device_status(request_context& ctx, json const& input)
     return json::object();
 }
 
-json admin_forget_device(request_context& ctx, json const& input)
+json forget_device_of(request_context& ctx, storage::user const& owner, json const& input)
 {
-    auto const [pool, owner] = require_owner(ctx, input);
     // Only the owner's device is deleted; another user's key is "not found" and stays.
     if (!ctx.store.delete_device(owner.id, input.at("DeviceKey").get<std::string>()))
     {
@@ -92,8 +126,6 @@ json admin_forget_device(request_context& ctx, json const& input)
     }
     return json::object();
 }
-
-} // namespace
 
 json device_type(
     request_context const& ctx,

@@ -11,11 +11,6 @@ namespace cognitod
 namespace
 {
 
-aws_error device_not_found()
-{
-    return errors::resource_not_found("Device does not exist.");
-}
-
 json confirm_device(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
@@ -55,62 +50,25 @@ json confirm_device(request_context& ctx, json const& input)
 json get_device(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    auto const d = ctx.store.find_device(owner.user.id, input.at("DeviceKey").get<std::string>());
-    if (!d)
-    {
-        throw device_not_found();
-    }
-    return {{"Device", device_type(ctx, owner.pool, owner.user, *d, device_view::user)}};
+    return get_device_of(ctx, owner.pool, owner.user, input, device_view::user);
 }
 
 json list_devices(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    auto const token_kind = "devices." + std::to_string(owner.user.id);
-    auto const after = read_page_token(ctx, input, "PaginationToken", token_kind);
-    auto const limit = page_size(input, "Limit", 60);
-    auto devices = ctx.store.list_devices(owner.user.id, after, limit + 1);
-    json out = json::object();
-    if (devices.size() > limit)
-    {
-        devices.pop_back();
-        out["PaginationToken"] = make_page_token(token_kind, devices.back().seq);
-    }
-    json list = json::array();
-    for (auto const& d : devices)
-    {
-        list.push_back(device_type(ctx, owner.pool, owner.user, d, device_view::user));
-    }
-    out["Devices"] = std::move(list);
-    return out;
+    return list_devices_of(ctx, owner.pool, owner.user, input, device_view::user);
 }
 
 json update_device_status(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    auto d = ctx.store.find_device(owner.user.id, input.at("DeviceKey").get<std::string>());
-    if (!d)
-    {
-        throw device_not_found();
-    }
-    if (auto status = input.find("DeviceRememberedStatus");
-        status != input.end() && status->is_string())
-    {
-        d->remembered = *status == "remembered";
-        d->last_modified = ctx.now_ms;
-        ctx.store.update_device(*d);
-    }
-    return json::object();
+    return update_device_status_of(ctx, owner.user, input);
 }
 
 json forget_device(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    if (!ctx.store.delete_device(owner.user.id, input.at("DeviceKey").get<std::string>()))
-    {
-        throw device_not_found();
-    }
-    return json::object();
+    return forget_device_of(ctx, owner.user, input);
 }
 
 } // namespace

@@ -266,7 +266,10 @@ TEST_F(app_handle, seed_applies_the_body)
     auto const res = handle(req);
     EXPECT_EQ(res.result(), http::status::ok);
     EXPECT_EQ(
-        body_of(res), json({{"PoolsCreated", 1}, {"UsersCreated", 1}, {"DevicesCreated", 0}})
+        body_of(res),
+        json(
+            {{"PoolsCreated", 1}, {"ClientsCreated", 0}, {"UsersCreated", 1}, {"DevicesCreated", 0}}
+        )
     );
     EXPECT_TRUE(f_.store.find_user_pool("us-east-1_Seeded1"));
 }
