@@ -208,54 +208,38 @@ std::optional<user> store::read_user(statement& st)
     return u;
 }
 
+std::optional<user> store::first_user(statement& st)
+{
+    if (!st.step())
+    {
+        return std::nullopt;
+    }
+    auto u = read_user(st);
+    u->attributes = load_attributes(u->id);
+    return u;
+}
+
 std::optional<user> store::find_user(std::int64_t pool_seq, std::string_view username_key)
 {
-    std::optional<user> found;
-    {
-        auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
-                             " FROM users u WHERE u.pool_seq = ?1 AND u.username_key = ?2");
-        st->bind(1, pool_seq).bind(2, username_key);
-        if (!st->step())
-        {
-            return std::nullopt;
-        }
-        found = read_user(*st);
-    }
-    found->attributes = load_attributes(found->id);
-    return found;
+    auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
+                         " FROM users u WHERE u.pool_seq = ?1 AND u.username_key = ?2");
+    st->bind(1, pool_seq).bind(2, username_key);
+    return first_user(*st);
 }
 
 std::optional<user> store::find_user_by_sub(std::int64_t pool_seq, std::string_view sub)
 {
-    std::optional<user> found;
-    {
-        auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
-                             " FROM users u WHERE u.pool_seq = ?1 AND u.sub = ?2");
-        st->bind(1, pool_seq).bind(2, sub);
-        if (!st->step())
-        {
-            return std::nullopt;
-        }
-        found = read_user(*st);
-    }
-    found->attributes = load_attributes(found->id);
-    return found;
+    auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
+                         " FROM users u WHERE u.pool_seq = ?1 AND u.sub = ?2");
+    st->bind(1, pool_seq).bind(2, sub);
+    return first_user(*st);
 }
 
 std::optional<user> store::find_user_by_id(std::int64_t id)
 {
-    std::optional<user> found;
-    {
-        auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS " FROM users u WHERE u.id = ?1");
-        st->bind(1, id);
-        if (!st->step())
-        {
-            return std::nullopt;
-        }
-        found = read_user(*st);
-    }
-    found->attributes = load_attributes(found->id);
-    return found;
+    auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS " FROM users u WHERE u.id = ?1");
+    st->bind(1, id);
+    return first_user(*st);
 }
 
 std::vector<user>

@@ -23,6 +23,8 @@ class store
 
     std::vector<attribute> load_attributes(std::int64_t user_id);
     std::optional<user> read_user(statement& st);
+    // The statement's first row as a user with attributes, or nullopt.
+    std::optional<user> first_user(statement& st);
 
 public:
     // Opens (creating when missing) and migrates the database at path (":memory:" allowed).
