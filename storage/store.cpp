@@ -20,6 +20,15 @@ user_pool read_pool(statement& st)
     return pool;
 }
 
+std::optional<user_pool> first_pool(statement& st)
+{
+    if (!st.step())
+    {
+        return std::nullopt;
+    }
+    return read_pool(st);
+}
+
 device read_device(statement& st)
 {
     device d;
@@ -75,11 +84,7 @@ std::optional<user_pool> store::find_user_pool(std::string_view id)
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE id = ?1");
     st->bind(1, id);
-    if (!st->step())
-    {
-        return std::nullopt;
-    }
-    return read_pool(*st);
+    return first_pool(*st);
 }
 
 std::optional<user_pool> store::find_user_pool_by_name(std::string_view name)
@@ -87,11 +92,7 @@ std::optional<user_pool> store::find_user_pool_by_name(std::string_view name)
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE name = ?1 ORDER BY seq LIMIT 1");
     st->bind(1, name);
-    if (!st->step())
-    {
-        return std::nullopt;
-    }
-    return read_pool(*st);
+    return first_pool(*st);
 }
 
 std::optional<user_pool> store::find_user_pool_by_seq(std::int64_t seq)
@@ -99,11 +100,7 @@ std::optional<user_pool> store::find_user_pool_by_seq(std::int64_t seq)
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE seq = ?1");
     st->bind(1, seq);
-    if (!st->step())
-    {
-        return std::nullopt;
-    }
-    return read_pool(*st);
+    return first_pool(*st);
 }
 
 std::vector<user_pool> store::list_user_pools(std::int64_t after_seq, std::size_t limit)
