@@ -156,9 +156,11 @@ class walker
             key_values.emplace_back(key);
             if (element.is_null())
             {
-                add_null(join_path(path, key));
+                // SDKs send null for an unset map entry (amazon-cognito-identity-js sends
+                // "DEVICE_KEY": null); AWS treats it as absent, so the entry is not checked.
+                continue;
             }
-            else if (is_scalar(*at.value))
+            if (is_scalar(*at.value))
             {
                 detail::require_type(*at.value, element);
                 values.push_back(&element);

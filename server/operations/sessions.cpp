@@ -6,6 +6,8 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 namespace cognitod
 {
 
@@ -15,9 +17,26 @@ namespace
 json get_user(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
+    // The token's client decides what the user may read about themselves; sub always shows.
+    auto attributes = owner.user.attributes;
+    if (auto const client = ctx.store.find_app_client(owner.client_id))
+    {
+        if (auto const readable = client->settings.find("ReadAttributes");
+            readable != client->settings.end())
+        {
+            std::erase_if(
+                attributes,
+                [&](storage::attribute const& a)
+                {
+                    return a.name != "sub" &&
+                           std::find(readable->begin(), readable->end(), a.name) == readable->end();
+                }
+            );
+        }
+    }
     return {
         {"Username", owner.user.username},
-        {"UserAttributes", attributes_json(owner.user.attributes)},
+        {"UserAttributes", attributes_json(attributes)},
     };
 }
 

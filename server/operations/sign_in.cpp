@@ -454,6 +454,12 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
     auto const session = ctx.store.find_auth_session(claims.value("origin_jti", ""));
     if (!session)
     {
+        // Sessions go with their user: a validly signed token whose user is gone names a user
+        // that does not exist.
+        if (!ctx.store.find_user_by_sub(pool->seq, claims.value("sub", "")))
+        {
+            throw errors::user_not_found();
+        }
         throw invalid_access_token();
     }
     auto u = ctx.store.find_user_by_id(session->user_id);

@@ -150,6 +150,12 @@ json set_enabled(request_context& ctx, json const& input, bool enabled)
     {
         u.enabled = enabled;
         u.last_modified = ctx.now_ms;
+        if (!enabled)
+        {
+            // Disabling revokes every token issued so far; enabling does not bring them back.
+            ctx.store.revoke_user_sessions(u.id);
+            u.revoked_before = ctx.now_ms / 1000;
+        }
         ctx.store.update_user(u);
     }
     return json::object();
