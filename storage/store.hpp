@@ -109,6 +109,8 @@ public:
     void insert_challenge(challenge const& c);
     std::optional<challenge> find_challenge(std::string_view session_hash);
     void delete_challenge(std::string_view session_hash);
+    // Keeps an answered challenge until it expires, so that a second use can be told apart.
+    void mark_challenge_used(std::string_view session_hash);
     void delete_expired_challenges(std::int64_t now_ms);
 
     // Seeds: a seed's SHA-256 is recorded once it has been applied.

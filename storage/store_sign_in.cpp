@@ -222,6 +222,13 @@ void store::delete_challenge(std::string_view session_hash)
     st->execute();
 }
 
+void store::mark_challenge_used(std::string_view session_hash)
+{
+    auto st = db_.cached("UPDATE challenges SET name = 'USED' WHERE session_hash = ?1");
+    st->bind(1, session_hash);
+    st->execute();
+}
+
 void store::delete_expired_challenges(std::int64_t now_ms)
 {
     auto st = db_.cached("DELETE FROM challenges WHERE expires < ?1");

@@ -307,7 +307,7 @@ json answer_new_password(
     u.last_modified = ctx.now_ms;
     ctx.store.update_user(u);
     ctx.store.replace_attributes(u.id, u.attributes);
-    ctx.store.delete_challenge(c.session_hash);
+    ctx.store.mark_challenge_used(c.session_hash);
     std::optional<std::string> device;
     if (c.state.contains("device_key") && c.state["device_key"].is_string())
     {
@@ -329,6 +329,11 @@ json respond(request_context& ctx, client_and_pool const& target, json const& in
         ctx.store.delete_challenge(c->session_hash);
         throw errors::not_authorized("Invalid session for the user, session is expired.");
     }
+    if (c->name == "USED")
+    {
+        throw errors::not_authorized("Invalid session for the user, session can only be used once."
+        );
+    }
     if (input.at("ChallengeName").get<std::string>() != c->name)
     {
         throw invalid_session();
@@ -343,6 +348,10 @@ json respond(request_context& ctx, client_and_pool const& target, json const& in
         throw invalid_session();
     }
     check_secret_hash(target.client, username, parameter(responses, "SECRET_HASH"));
+    if (!u->enabled)
+    {
+        throw errors::not_authorized("User is disabled.");
+    }
     return answer_new_password(ctx, target, std::move(*u), responses, *c);
 }
 

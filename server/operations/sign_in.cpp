@@ -162,7 +162,6 @@ minted mint(
     access.emplace_back("username", u.username);
 
     std::vector<std::pair<std::string, json>> id{{"sub", u.sub}};
-    add_attribute_claims(id, u, settings);
     id.emplace_back("iss", iss);
     id.emplace_back("cognito:username", u.username);
     id.emplace_back("origin_jti", session.origin_jti);
@@ -173,6 +172,9 @@ minted mint(
     id.emplace_back("exp", now + id_life);
     id.emplace_back("iat", now);
     id.emplace_back("jti", ctx.ids.uuid());
+    // Attributes go in after the standard claims: where two share a hash bucket (jti, email),
+    // Cognito's tokens show the standard claim first.
+    add_attribute_claims(id, u, settings);
 
     return {
         auth::encode_jwt(keys.access, auth::java_hash_order(std::move(access))),
@@ -423,25 +425,33 @@ void add_new_device(json& result, device_binding const& binding)
 token_owner authenticate(request_context& ctx, std::string const& access_token)
 {
     auto const token = auth::decode_jwt(access_token);
-    if (!token || token->payload.value("token_use", "") != "access" ||
-        !token->payload.contains("iss") || !token->payload["iss"].is_string())
+    if (!token)
     {
         throw invalid_access_token();
     }
-    auto const iss = token->payload["iss"].get<std::string>();
+    // Claims are read only when they have the type Cognito writes; anything else is no claim.
+    auto const text = [](json const& object, char const* name) -> std::string
+    {
+        auto const it = object.find(name);
+        return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    auto const& claims = token->payload;
+    auto const iss = text(claims, "iss");
+    if (text(claims, "token_use") != "access" || iss.empty())
+    {
+        throw invalid_access_token();
+    }
     auto pool = ctx.store.find_user_pool(iss.substr(iss.rfind('/') + 1));
     if (!pool || !ctx.store.pool_signing_keys(pool->seq))
     {
         throw invalid_access_token();
     }
     auto const keys = signing_keys(ctx, *pool);
-    if (token->header.value("kid", "") != keys.access.kid() ||
-        token->header.value("alg", "") != "RS256" ||
+    if (text(token->header, "kid") != keys.access.kid() || text(token->header, "alg") != "RS256" ||
         !keys.access.verify(token->signing_input, token->signature))
     {
         throw invalid_access_token();
     }
-    auto const& claims = token->payload;
     auto const number = [&](char const* name) -> std::int64_t
     {
         auto const it = claims.find(name);
@@ -451,12 +461,12 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
     {
         throw errors::not_authorized("Access Token has expired");
     }
-    auto const session = ctx.store.find_auth_session(claims.value("origin_jti", ""));
+    auto const session = ctx.store.find_auth_session(text(claims, "origin_jti"));
     if (!session)
     {
         // Sessions go with their user: a validly signed token whose user is gone names a user
         // that does not exist.
-        if (!ctx.store.find_user_by_sub(pool->seq, claims.value("sub", "")))
+        if (!ctx.store.find_user_by_sub(pool->seq, text(claims, "sub")))
         {
             throw errors::user_not_found();
         }
@@ -471,7 +481,7 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
     {
         throw revoked_access_token();
     }
-    auto const scope = claims.value("scope", "");
+    auto const scope = text(claims, "scope");
     if (scope.find(admin_scope) == std::string::npos)
     {
         throw errors::not_authorized("Access Token does not have required scopes");
@@ -480,8 +490,8 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
         std::move(*pool),
         std::move(*u),
         *session,
-        claims.value("client_id", ""),
-        claims.value("device_key", "")};
+        text(claims, "client_id"),
+        text(claims, "device_key")};
 }
 
 std::optional<std::string> parameter(json const& map, std::string_view name)
