@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqlite3-dev
     nlohmann-json3-dev libgtest-dev libssl-dev libpcre2-dev)
-test_packages=(python3 python3-pytest python3-boto3 awscli clang-format)
+test_packages=(python3 python3-pytest python3-boto3 python3-jwt python3-cryptography awscli clang-format)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then

@@ -341,6 +341,11 @@ json refresh_tokens(
         }
     }
     std::int64_t const now = ctx.now_ms / 1000;
+    // A disabled user hears why; once enabled again, the tokens disabling revoked stay revoked.
+    if (!u->enabled)
+    {
+        throw errors::not_authorized("User is disabled.");
+    }
     if (session->revoked || u->revoked_before >= session->auth_time)
     {
         throw errors::not_authorized("Refresh Token has been revoked");
@@ -348,10 +353,6 @@ json refresh_tokens(
     if (now > session->refresh_expires)
     {
         throw errors::not_authorized("Refresh Token has expired");
-    }
-    if (!u->enabled)
-    {
-        throw errors::not_authorized("User is disabled.");
     }
     // A refresh token issued to a device works only with that device, and only while the
     // device is remembered by the pool (not forgotten).
