@@ -25,13 +25,22 @@ std::optional<std::string> base64_decode(std::string_view text)
     {
         return std::nullopt;
     }
-    for (std::size_t i = 0; i < text.size(); ++i)
+    if (text.empty())
     {
-        char const c = text[i];
+        return std::string{};
+    }
+    // Letters, digits, + and /, then at most two '=' and nothing after them.
+    auto const last = text.find_last_not_of('=');
+    auto const padding = last == std::string_view::npos ? text.size() : text.size() - last - 1;
+    if (padding > 2)
+    {
+        return std::nullopt;
+    }
+    for (char const c : text.substr(0, text.size() - padding))
+    {
         bool const alnum =
             (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        bool const padding = c == '=' && i + 2 >= text.size();
-        if (!alnum && c != '+' && c != '/' && !padding)
+        if (!alnum && c != '+' && c != '/')
         {
             return std::nullopt;
         }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "schema/service_model.hpp"
+#include "server/auth/jwt.hpp"
 #include "server/aws_error.hpp"
 #include "server/dispatcher.hpp"
 #include "server/ids.hpp"
@@ -11,7 +12,10 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -117,6 +121,12 @@ public:
         input_["DeletionProtection"] = "ACTIVE";
         return *this;
     }
+    // Makes a standard attribute required: Schema [{Name, Required: true}].
+    pool_builder& requiring(std::string attribute)
+    {
+        input_["Schema"].push_back({{"Name", std::move(attribute)}, {"Required", true}});
+        return *this;
+    }
     pool_builder& with(std::string const& member, json value)
     {
         input_[member] = std::move(value);
@@ -148,6 +158,7 @@ class user_builder
     std::string username_;
     json attributes_ = json::array();
     std::optional<std::string> permanent_password_;
+    std::optional<std::string> temporary_password_;
 
 public:
     explicit user_builder(std::string username) : username_(std::move(username)) {}
@@ -167,6 +178,12 @@ public:
         permanent_password_ = std::move(password);
         return *this;
     }
+    // Created with this TemporaryPassword, so the user stays in FORCE_CHANGE_PASSWORD.
+    user_builder& with_temporary_password(std::string password)
+    {
+        temporary_password_ = std::move(password);
+        return *this;
+    }
     // Creates the user through AdminCreateUser (and AdminSetUserPassword when a password is set).
     created_user insert(fixture& f, std::string const& pool_id) const
     {
@@ -174,6 +191,10 @@ public:
         if (!attributes_.empty())
         {
             input["UserAttributes"] = attributes_;
+        }
+        if (temporary_password_)
+        {
+            input["TemporaryPassword"] = *temporary_password_;
         }
         auto const user = f.call("AdminCreateUser", input).at("User");
         created_user out;
@@ -266,6 +287,212 @@ inline std::optional<std::string> attribute_in(json const& list, std::string_vie
         }
     }
     return std::nullopt;
+}
+
+struct created_client
+{
+    std::string pool_id;
+    std::string id;
+    std::string secret; // empty when the client has none
+};
+
+// App clients through CreateUserPoolClient. By default the client allows the password flows
+// (user and admin) and refresh, which is what most sign-in tests need.
+class client_builder
+{
+    json input_{
+        {"ClientName", "test-client"},
+        {"ExplicitAuthFlows",
+         {"ALLOW_USER_PASSWORD_AUTH",
+          "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+          "ALLOW_REFRESH_TOKEN_AUTH"}}};
+
+public:
+    client_builder& with_flows(std::vector<std::string> flows)
+    {
+        input_["ExplicitAuthFlows"] = std::move(flows);
+        return *this;
+    }
+    client_builder& with_secret()
+    {
+        input_["GenerateSecret"] = true;
+        return *this;
+    }
+    client_builder& with_rotation()
+    {
+        input_["RefreshTokenRotation"] = {{"Feature", "ENABLED"}, {"RetryGracePeriodSeconds", 0}};
+        return *this;
+    }
+    client_builder& with(std::string const& member, json value)
+    {
+        input_[member] = std::move(value);
+        return *this;
+    }
+    created_client insert(fixture& f, std::string const& pool_id) const
+    {
+        auto input = input_;
+        input["UserPoolId"] = pool_id;
+        auto const client = f.call("CreateUserPoolClient", input).at("UserPoolClient");
+        return {
+            pool_id,
+            client.at("ClientId").get<std::string>(),
+            client.value("ClientSecret", std::string{}),
+        };
+    }
+};
+
+inline client_builder make_client()
+{
+    return {};
+}
+
+// InitiateAuth with USER_PASSWORD_AUTH; extra AuthParameters (SECRET_HASH, DEVICE_KEY) merge in.
+inline json password_auth(
+    fixture const& f,
+    created_client const& client,
+    std::string const& username,
+    std::string const& password,
+    json const& extra = json::object()
+)
+{
+    json parameters{{"USERNAME", username}, {"PASSWORD", password}};
+    parameters.update(extra);
+    return f.call(
+        "InitiateAuth",
+        {{"AuthFlow", "USER_PASSWORD_AUTH"},
+         {"ClientId", client.id},
+         {"AuthParameters", parameters}}
+    );
+}
+
+// The AuthenticationResult of a successful USER_PASSWORD_AUTH sign-in.
+inline json sign_in(
+    fixture const& f,
+    created_client const& client,
+    std::string const& username,
+    std::string const& password,
+    json const& extra = json::object()
+)
+{
+    return password_auth(f, client, username, password, extra).at("AuthenticationResult");
+}
+
+// AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH; extra AuthParameters merge in.
+inline json admin_password_auth(
+    fixture const& f,
+    created_client const& client,
+    std::string const& username,
+    std::string const& password,
+    json const& extra = json::object()
+)
+{
+    json parameters{{"USERNAME", username}, {"PASSWORD", password}};
+    parameters.update(extra);
+    return f.call(
+        "AdminInitiateAuth",
+        {{"UserPoolId", client.pool_id},
+         {"ClientId", client.id},
+         {"AuthFlow", "ADMIN_USER_PASSWORD_AUTH"},
+         {"AuthParameters", parameters}}
+    );
+}
+
+// InitiateAuth with REFRESH_TOKEN_AUTH; extra AuthParameters (DEVICE_KEY, SECRET_HASH) merge in.
+inline json refresh_auth(
+    fixture const& f,
+    created_client const& client,
+    std::string const& refresh_token,
+    json const& extra = json::object()
+)
+{
+    json parameters{{"REFRESH_TOKEN", refresh_token}};
+    parameters.update(extra);
+    return f.call(
+        "InitiateAuth",
+        {{"AuthFlow", "REFRESH_TOKEN_AUTH"},
+         {"ClientId", client.id},
+         {"AuthParameters", parameters}}
+    );
+}
+
+// SECRET_HASH as the SDKs compute it: base64(HMAC-SHA256(secret, username + client id)).
+inline std::string secret_hash_for(
+    std::string const& secret, std::string const& username, std::string const& client_id
+)
+{
+    std::string const message = username + client_id;
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+    unsigned int size = 0;
+    HMAC(
+        EVP_sha256(),
+        secret.data(),
+        static_cast<int>(secret.size()),
+        reinterpret_cast<unsigned char const*>(message.data()),
+        message.size(),
+        mac.data(),
+        &size
+    );
+    std::array<char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> text{};
+    int const n = EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(text.data()), mac.data(), static_cast<int>(size)
+    );
+    return {text.data(), static_cast<std::size_t>(n)};
+}
+
+// A JWT's payload as written, claim order kept; a test failure and null when it is not a JWT.
+inline nlohmann::ordered_json raw_claims(std::string const& token)
+{
+    auto const first = token.find('.');
+    auto const second = token.find('.', first + 1);
+    auto const payload = first == std::string::npos || second == std::string::npos
+                             ? std::nullopt
+                             : auth::base64url_decode(token.substr(first + 1, second - first - 1));
+    if (!payload)
+    {
+        ADD_FAILURE() << "not a JWT: " << token;
+        return nullptr;
+    }
+    return nlohmann::ordered_json::parse(*payload);
+}
+
+// The claim names of a token, in the order the token writes them.
+inline std::vector<std::string> claim_names(std::string const& token)
+{
+    auto const claims = raw_claims(token);
+    std::vector<std::string> names;
+    for (auto const& [name, value] : claims.items())
+    {
+        names.push_back(name);
+    }
+    return names;
+}
+
+// The token with its payload swapped for payload and its signature kept: a forgery.
+inline std::string with_payload(std::string const& token, json const& payload)
+{
+    auto const first = token.find('.');
+    auto const second = token.find('.', first + 1);
+    return token.substr(0, first + 1) + auth::base64url_encode(payload.dump()) +
+           token.substr(second);
+}
+
+// The token's header and payload signed by key instead of the pool's key.
+inline std::string signed_by(std::string const& token, auth::rsa_key const& key)
+{
+    auto const signing_input = token.substr(0, token.rfind('.'));
+    return signing_input + "." + auth::base64url_encode(key.sign(signing_input));
+}
+
+// A JWT's payload (unverified); a test failure and null when token is not a JWT.
+inline json claims_of(std::string const& token)
+{
+    auto const decoded = auth::decode_jwt(token);
+    if (!decoded)
+    {
+        ADD_FAILURE() << "not a JWT: " << token;
+        return nullptr;
+    }
+    return decoded->payload;
 }
 
 } // namespace cognitod::testing
