@@ -78,6 +78,44 @@ std::string hex_encode(std::string_view bytes)
     return out;
 }
 
+std::optional<std::string> hex_decode(std::string_view text)
+{
+    auto const nibble = [](char c) -> int
+    {
+        if (c >= '0' && c <= '9')
+        {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f')
+        {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F')
+        {
+            return c - 'A' + 10;
+        }
+        return -1;
+    };
+    if (text.empty())
+    {
+        return std::nullopt;
+    }
+    std::string padded_text = text.size() % 2 == 0 ? std::string{text} : "0" + std::string{text};
+    std::string out;
+    out.reserve(padded_text.size() / 2);
+    for (std::size_t i = 0; i < padded_text.size(); i += 2)
+    {
+        int const high = nibble(padded_text[i]);
+        int const low = nibble(padded_text[i + 1]);
+        if (high < 0 || low < 0)
+        {
+            return std::nullopt;
+        }
+        out.push_back(static_cast<char>(high * 16 + low));
+    }
+    return out;
+}
+
 std::string sha256(std::string_view bytes)
 {
     std::array<unsigned char, 32> digest{};

@@ -12,6 +12,9 @@ std::string base64_encode(std::string_view bytes);
 // Standard alphabet with padding; nullopt for anything else.
 std::optional<std::string> base64_decode(std::string_view text);
 std::string hex_encode(std::string_view bytes);
+// Either case; an odd length counts as a leading 0 (a number's hex, as SRP_A). nullopt for
+// anything else.
+std::optional<std::string> hex_decode(std::string_view text);
 std::string sha256(std::string_view bytes); // raw 32 bytes
 
 } // namespace cognitod::auth

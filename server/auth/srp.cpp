@@ -3,7 +3,10 @@
 #include "server/auth/encoding.hpp"
 
 #include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
+#include <array>
 #include <memory>
 #include <stdexcept>
 
@@ -79,6 +82,80 @@ std::string padded(std::string_view bytes)
     return out;
 }
 
+std::string hmac_sha256(std::string_view key, std::string_view message)
+{
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    HMAC(
+        EVP_sha256(),
+        key.data(),
+        static_cast<int>(key.size()),
+        reinterpret_cast<unsigned char const*>(message.data()),
+        message.size(),
+        digest.data(),
+        &size
+    );
+    return {reinterpret_cast<char const*>(digest.data()), size};
+}
+
+// The 3072-bit group with its multiplier k = H(padHex(N) || padHex(g)), and a BN context.
+// One per computation: nothing is shared between threads.
+struct group
+{
+    bignum n;
+    bignum g{BN_new()};
+    bignum k;
+    std::unique_ptr<BN_CTX, ctx_deleter> ctx{BN_CTX_new()};
+
+    group()
+    {
+        BIGNUM* raw_n = nullptr;
+        BN_hex2bn(&raw_n, n_hex);
+        n.reset(raw_n);
+        if (!n || !g || !ctx)
+        {
+            throw std::runtime_error("SRP group setup failed");
+        }
+        BN_set_word(g.get(), 2);
+        k = from_bytes(sha256(padded(to_bytes(n.get())) + padded(to_bytes(g.get()))));
+    }
+
+    bignum mod_exp(BIGNUM const* base, BIGNUM const* exponent) const
+    {
+        bignum out{BN_new()};
+        if (!out || BN_mod_exp(out.get(), base, exponent, n.get(), ctx.get()) != 1)
+        {
+            throw std::runtime_error("SRP modular exponentiation failed");
+        }
+        return out;
+    }
+    bignum pow_g(BIGNUM const* exponent) const { return mod_exp(g.get(), exponent); }
+    bignum mod_mul(BIGNUM const* a, BIGNUM const* b) const
+    {
+        bignum out{BN_new()};
+        if (!out || BN_mod_mul(out.get(), a, b, n.get(), ctx.get()) != 1)
+        {
+            throw std::runtime_error("SRP modular multiplication failed");
+        }
+        return out;
+    }
+};
+
+// u = H(padHex(A) || padHex(B))
+bignum scrambler(std::string_view A, std::string_view B)
+{
+    return from_bytes(sha256(padded(A) + padded(B)));
+}
+
+// HKDF-SHA256 as the Cognito clients compute it: one block, info "Caldera Derived Key", 16 bytes.
+std::string derive_key(std::string_view S, std::string_view u)
+{
+    auto const prk = hmac_sha256(padded(u), padded(S));
+    std::string info = "Caldera Derived Key";
+    info.push_back('\x01');
+    return hmac_sha256(prk, info).substr(0, 16);
+}
+
 } // namespace
 
 std::string_view pool_name(std::string_view pool_id)
@@ -107,20 +184,88 @@ std::string private_key(
 
 std::string verifier(std::string_view x)
 {
-    BIGNUM* raw_n = nullptr;
-    BN_hex2bn(&raw_n, n_hex);
-    bignum n{raw_n};
-    bignum g{BN_new()};
-    BN_set_word(g.get(), 2);
-    bignum exponent = from_bytes(x);
-    bignum v{BN_new()};
-    std::unique_ptr<BN_CTX, ctx_deleter> ctx{BN_CTX_new()};
-    if (!n || !g || !v || !ctx ||
-        BN_mod_exp(v.get(), g.get(), exponent.get(), n.get(), ctx.get()) != 1)
+    group const grp;
+    return to_bytes(grp.pow_g(from_bytes(x).get()).get());
+}
+
+server_exchange start_exchange(std::string_view v, std::string_view random_bytes)
+{
+    group const grp;
+    auto const b = from_bytes(random_bytes);
+    // B = (k*v + g^b) mod N
+    auto const kv = grp.mod_mul(grp.k.get(), from_bytes(v).get());
+    auto const gb = grp.pow_g(b.get());
+    bignum B{BN_new()};
+    if (!B || BN_mod_add(B.get(), kv.get(), gb.get(), grp.n.get(), grp.ctx.get()) != 1)
     {
-        throw std::runtime_error("SRP verifier computation failed");
+        throw std::runtime_error("SRP B computation failed");
     }
-    return to_bytes(v.get());
+    return {to_bytes(b.get()), to_bytes(B.get())};
+}
+
+std::optional<std::string>
+session_key(std::string_view A, std::string_view B, std::string_view b, std::string_view v)
+{
+    group const grp;
+    auto const a_pub = from_bytes(A);
+    bignum rem{BN_new()};
+    if (!rem || BN_nnmod(rem.get(), a_pub.get(), grp.n.get(), grp.ctx.get()) != 1 ||
+        BN_is_zero(rem.get()) == 1)
+    {
+        return std::nullopt;
+    }
+    auto const u = scrambler(A, B);
+    // S = (A * v^u)^b mod N
+    auto const vu = grp.mod_exp(from_bytes(v).get(), u.get());
+    auto const base = grp.mod_mul(a_pub.get(), vu.get());
+    auto const S = grp.mod_exp(base.get(), from_bytes(b).get());
+    return derive_key(to_bytes(S.get()), to_bytes(u.get()));
+}
+
+std::string claim_signature(
+    std::string_view key,
+    std::string_view pool_name,
+    std::string_view user_id,
+    std::string_view secret_block,
+    std::string_view timestamp
+)
+{
+    std::string message{pool_name};
+    message += user_id;
+    message += secret_block;
+    message += timestamp;
+    return base64_encode(hmac_sha256(key, message));
+}
+
+std::string client_public(std::string_view a)
+{
+    group const grp;
+    return to_bytes(grp.pow_g(from_bytes(a).get()).get());
+}
+
+std::string client_session_key(
+    std::string_view a,
+    std::string_view B,
+    std::string_view salt,
+    std::string_view pool_name,
+    std::string_view user_id,
+    std::string_view password
+)
+{
+    group const grp;
+    auto const A = client_public(a);
+    auto const u = scrambler(A, B);
+    auto const x = from_bytes(private_key(salt, pool_name, user_id, password));
+    // S = (B - k*g^x)^(a + u*x) mod N
+    auto const kgx = grp.mod_mul(grp.k.get(), grp.pow_g(x.get()).get());
+    bignum base{BN_new()};
+    BN_mod_sub(base.get(), from_bytes(B).get(), kgx.get(), grp.n.get(), grp.ctx.get());
+    bignum ux{BN_new()};
+    BN_mul(ux.get(), u.get(), x.get(), grp.ctx.get());
+    bignum exponent{BN_new()};
+    BN_add(exponent.get(), from_bytes(a).get(), ux.get());
+    auto const S = grp.mod_exp(base.get(), exponent.get());
+    return derive_key(to_bytes(S.get()), to_bytes(u.get()));
 }
 
 } // namespace cognitod::auth::srp

@@ -2,6 +2,7 @@
 // GetTokensFromRefreshToken.
 #include "server/auth/encoding.hpp"
 #include "server/auth/passwords.hpp"
+#include "server/operations/auth_flows.hpp"
 #include "server/operations/common.hpp"
 #include "server/operations/pool_schema.hpp"
 #include "server/operations/sign_in.hpp"
@@ -19,26 +20,6 @@ enum class caller
     user,  // InitiateAuth / RespondToAuthChallenge
     admin, // AdminInitiateAuth / AdminRespondToAuthChallenge
 };
-
-aws_error missing(std::string_view name)
-{
-    return errors::invalid_parameter("Missing required parameter " + std::string{name});
-}
-
-aws_error invalid_session()
-{
-    return errors::not_authorized("Invalid session for the user.");
-}
-
-std::string require_parameter(json const& map, std::string_view name)
-{
-    auto value = parameter(map, name);
-    if (!value)
-    {
-        throw missing(name);
-    }
-    return std::move(*value);
-}
 
 // Whether the client's ExplicitAuthFlows allow a flow; legacy values (without ALLOW_) keep their
 // old meaning, under which SRP and refresh are always allowed.
@@ -89,27 +70,6 @@ void check_flow(json const& settings, std::string_view flow, caller who)
     }
 }
 
-json signed_in(json authentication_result)
-{
-    return {
-        {"ChallengeParameters", json::object()},
-        {"AuthenticationResult", std::move(authentication_result)}};
-}
-
-// Tokens for a user who has proven who they are, bound to the presented or a new device.
-json complete_sign_in(
-    request_context& ctx,
-    client_and_pool const& target,
-    storage::user const& u,
-    std::optional<std::string> const& presented_device
-)
-{
-    auto const binding = bind_device(ctx, target.pool, u, presented_device);
-    auto result = issue_tokens(ctx, target, u, binding.device_key);
-    add_new_device(result, binding);
-    return signed_in(std::move(result));
-}
-
 // Required schema attributes the user has no value for, as "userAttributes.<name>".
 std::vector<std::string> missing_required(storage::user_pool const& pool, storage::user const& u)
 {
@@ -132,17 +92,15 @@ json new_password_challenge(
     std::optional<std::string> const& presented_device
 )
 {
-    auto const session = auth::base64_encode(ctx.ids.bytes(192));
-    auto const minutes = target.client.settings.value("AuthSessionValidity", 3);
-    storage::challenge c;
-    c.session_hash = auth::hex_encode(auth::sha256(session));
-    c.user_id = u.id;
-    c.client_seq = target.client.seq;
-    c.name = "NEW_PASSWORD_REQUIRED";
-    c.expires = ctx.now_ms + std::int64_t{minutes} * 60000;
-    c.state = {{"device_key", presented_device ? json(*presented_device) : json()}};
-    ctx.store.delete_expired_challenges(ctx.now_ms);
-    ctx.store.insert_challenge(c);
+    auto const session = new_session(ctx);
+    open_challenge(
+        ctx,
+        target,
+        u,
+        "NEW_PASSWORD_REQUIRED",
+        session,
+        {{"device_key", presented_device ? json(*presented_device) : json()}}
+    );
     json attributes = json::object();
     for (auto const& a : u.attributes)
     {
@@ -152,7 +110,7 @@ json new_password_challenge(
         }
     }
     return {
-        {"ChallengeName", c.name},
+        {"ChallengeName", "NEW_PASSWORD_REQUIRED"},
         {"Session", session},
         {"ChallengeParameters",
          {{"USER_ID_FOR_SRP", u.username},
@@ -180,24 +138,7 @@ json password_sign_in(request_context& ctx, client_and_pool const& target, json 
     {
         throw errors::not_authorized("Incorrect username or password.");
     }
-    if (!u->enabled)
-    {
-        throw errors::not_authorized("User is disabled.");
-    }
-    if (u->status == "UNCONFIRMED")
-    {
-        throw aws_error("UserNotConfirmedException", "User is not confirmed.");
-    }
-    if (u->status == "RESET_REQUIRED")
-    {
-        throw aws_error("PasswordResetRequiredException", "Password reset required for the user");
-    }
-    auto const device = parameter(params, "DEVICE_KEY");
-    if (u->status == "FORCE_CHANGE_PASSWORD")
-    {
-        return new_password_challenge(ctx, target, *u, device);
-    }
-    return complete_sign_in(ctx, target, *u, device);
+    return after_password(ctx, target, *u, parameter(params, "DEVICE_KEY"));
 }
 
 json refresh_sign_in(request_context& ctx, client_and_pool const& target, json const& params)
@@ -229,6 +170,10 @@ json start(request_context& ctx, client_and_pool const& target, json const& inpu
     if (flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN")
     {
         return refresh_sign_in(ctx, target, params);
+    }
+    if (flow == "USER_SRP_AUTH")
+    {
+        return start_user_srp(ctx, target, params);
     }
     if (flow == "USER_PASSWORD_AUTH" || flow == "ADMIN_USER_PASSWORD_AUTH" ||
         flow == "ADMIN_NO_SRP_AUTH")
@@ -318,41 +263,36 @@ json answer_new_password(
 
 json respond(request_context& ctx, client_and_pool const& target, json const& input)
 {
-    auto const session = input.value("Session", std::string{});
-    auto const c = ctx.store.find_challenge(auth::hex_encode(auth::sha256(session)));
-    if (session.empty() || !c || c->client_seq != target.client.seq)
-    {
-        throw invalid_session();
-    }
-    if (c->expires < ctx.now_ms)
-    {
-        ctx.store.delete_challenge(c->session_hash);
-        throw errors::not_authorized("Invalid session for the user, session is expired.");
-    }
-    if (c->name == "USED")
-    {
-        throw errors::not_authorized("Invalid session for the user, session can only be used once."
-        );
-    }
-    if (input.at("ChallengeName").get<std::string>() != c->name)
-    {
-        throw invalid_session();
-    }
+    auto const name = input.at("ChallengeName").get<std::string>();
     auto const& responses =
         input.contains("ChallengeResponses") ? input.at("ChallengeResponses") : json::object();
+    if (name == "PASSWORD_VERIFIER")
+    {
+        // Its state travels in the SECRET_BLOCK, not in a Session.
+        return answer_password_verifier(ctx, target, responses);
+    }
+    auto const c = find_open_challenge(ctx, target, input.value("Session", std::string{}), name);
     auto const username = require_parameter(responses, "USERNAME");
-    auto u = ctx.store.find_user_by_id(c->user_id);
+    auto u = ctx.store.find_user_by_id(c.user_id);
     auto const named = find_user(ctx, target.pool, username);
     if (!u || !named || named->id != u->id)
     {
-        throw invalid_session();
+        throw errors::not_authorized("Invalid session for the user.");
     }
     check_secret_hash(target.client, username, parameter(responses, "SECRET_HASH"));
     if (!u->enabled)
     {
         throw errors::not_authorized("User is disabled.");
     }
-    return answer_new_password(ctx, target, std::move(*u), responses, *c);
+    if (name == "DEVICE_SRP_AUTH")
+    {
+        return answer_device_srp_auth(ctx, target, c, *u, responses);
+    }
+    if (name == "DEVICE_PASSWORD_VERIFIER")
+    {
+        return answer_device_password_verifier(ctx, target, c, *u, responses);
+    }
+    return answer_new_password(ctx, target, std::move(*u), responses, c);
 }
 
 json respond_to_auth_challenge(request_context& ctx, json const& input)
@@ -395,6 +335,139 @@ json get_tokens_from_refresh_token(request_context& ctx, json const& input)
 }
 
 } // namespace
+
+std::string require_parameter(json const& map, std::string_view name)
+{
+    auto value = parameter(map, name);
+    if (!value)
+    {
+        throw errors::invalid_parameter("Missing required parameter " + std::string{name});
+    }
+    return std::move(*value);
+}
+
+json signed_in(json authentication_result)
+{
+    return {
+        {"ChallengeParameters", json::object()},
+        {"AuthenticationResult", std::move(authentication_result)}};
+}
+
+// Tokens for a user who has proven who they are, bound to the presented or a new device.
+json complete_sign_in(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::optional<std::string> const& presented_device
+)
+{
+    auto const binding = bind_device(ctx, target.pool, u, presented_device);
+    auto result = issue_tokens(ctx, target, u, binding.device_key);
+    add_new_device(result, binding);
+    return signed_in(std::move(result));
+}
+
+json after_password(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::optional<std::string> const& presented_device
+)
+{
+    if (!u.enabled)
+    {
+        throw errors::not_authorized("User is disabled.");
+    }
+    if (u.status == "UNCONFIRMED")
+    {
+        throw aws_error("UserNotConfirmedException", "User is not confirmed.");
+    }
+    if (u.status == "RESET_REQUIRED")
+    {
+        throw aws_error("PasswordResetRequiredException", "Password reset required for the user");
+    }
+    if (u.status == "FORCE_CHANGE_PASSWORD")
+    {
+        return new_password_challenge(ctx, target, u, presented_device);
+    }
+    auto const tracking = target.pool.settings.find("DeviceConfiguration");
+    if (presented_device && tracking != target.pool.settings.end() && !tracking->is_null())
+    {
+        auto const d = ctx.store.find_device(u.id, *presented_device);
+        if (!d)
+        {
+            throw errors::resource_not_found("Device does not exist.");
+        }
+        if (d->remembered && d->confirmed && !d->verifier.empty())
+        {
+            // A remembered device proves itself with its own secret before tokens are issued.
+            auto const session = new_session(ctx);
+            open_challenge(ctx, target, u, "DEVICE_SRP_AUTH", session, {{"device_key", d->key}});
+            return {
+                {"ChallengeName", "DEVICE_SRP_AUTH"},
+                {"Session", session},
+                {"ChallengeParameters", json::object()},
+            };
+        }
+    }
+    return complete_sign_in(ctx, target, u, presented_device);
+}
+
+std::string new_session(request_context& ctx)
+{
+    return auth::base64_encode(ctx.ids.bytes(192));
+}
+
+void open_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::string const& name,
+    std::string const& key,
+    json state
+)
+{
+    auto const minutes = target.client.settings.value("AuthSessionValidity", 3);
+    storage::challenge c;
+    c.session_hash = auth::hex_encode(auth::sha256(key));
+    c.user_id = u.id;
+    c.client_seq = target.client.seq;
+    c.name = name;
+    c.expires = ctx.now_ms + std::int64_t{minutes} * 60000;
+    c.state = std::move(state);
+    ctx.store.delete_expired_challenges(ctx.now_ms);
+    ctx.store.insert_challenge(c);
+}
+
+storage::challenge find_open_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    std::string const& key,
+    std::string_view name
+)
+{
+    auto const c =
+        key.empty() ? std::nullopt : ctx.store.find_challenge(auth::hex_encode(auth::sha256(key)));
+    if (!c || c->client_seq != target.client.seq)
+    {
+        throw errors::not_authorized("Invalid session for the user.");
+    }
+    if (c->expires < ctx.now_ms)
+    {
+        ctx.store.delete_challenge(c->session_hash);
+        throw errors::not_authorized("Invalid session for the user, session is expired.");
+    }
+    if (c->name == "USED")
+    {
+        throw errors::not_authorized("Invalid session for the user, session can only be used once."
+        );
+    }
+    if (c->name != name)
+    {
+        throw errors::not_authorized("Invalid session for the user.");
+    }
+    return *c;
+}
 
 std::vector<operation_entry> auth_operations()
 {
