@@ -1,5 +1,6 @@
 #include "server/app.hpp"
 
+#include "server/auth/encoding.hpp"
 #include "server/operations/sign_in.hpp"
 #include "server/seed.hpp"
 
@@ -55,6 +56,52 @@ std::string issuer_base(aws_json::request const& req, std::string_view local_add
         base += std::string{local_address};
     }
     return base;
+}
+
+// ?a=b&c=d as a JSON object of strings (percent-decoded; '+' is a space).
+json query_parameters(aws_json::request const& req)
+{
+    std::string_view target = req.target();
+    auto const mark = target.find('?');
+    json out = json::object();
+    if (mark == std::string_view::npos)
+    {
+        return out;
+    }
+    auto const decode = [](std::string_view text)
+    {
+        std::string value;
+        for (std::size_t i = 0; i < text.size(); ++i)
+        {
+            if (text[i] == '+')
+            {
+                value += ' ';
+            }
+            else if (auto const bytes = text[i] == '%' && i + 2 < text.size() ? auth::hex_decode(text.substr(i + 1, 2)) : std::nullopt)
+            {
+                value += *bytes;
+                i += 2;
+            }
+            else
+            {
+                value += text[i];
+            }
+        }
+        return value;
+    };
+    auto rest = target.substr(mark + 1);
+    while (!rest.empty())
+    {
+        auto const amp = rest.find('&');
+        auto const pair = rest.substr(0, amp);
+        auto const eq = pair.find('=');
+        if (eq != std::string_view::npos)
+        {
+            out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
+        }
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    return out;
 }
 
 std::string_view path_of(aws_json::request const& req)
@@ -188,6 +235,37 @@ app::handle_control(aws_json::request const& req, std::string const& request_id)
                 req.version()
             );
         }
+    }
+    if (name == "messages")
+    {
+        // The outbox: every code cognitod would have sent, for tests and demos to read.
+        std::lock_guard lock{services_.store.mutex()};
+        if (req.method() == http::verb::delete_)
+        {
+            services_.store.clear_messages();
+            return json_response(http::status::ok, json::object(), request_id, req.version());
+        }
+        if (req.method() != http::verb::get && req.method() != http::verb::head)
+        {
+            return method_not_allowed();
+        }
+        auto const query = query_parameters(req);
+        json list = json::array();
+        for (auto const& m :
+             services_.store.list_messages(query.value("pool", ""), query.value("username", "")))
+        {
+            list.push_back({
+                {"UserPoolId", m.pool_id},
+                {"Username", m.username},
+                {"DeliveryMedium", m.medium},
+                {"Destination", m.destination},
+                {"Purpose", m.purpose},
+                {"Code", m.code},
+                {"Message", m.text},
+                {"CreatedDate", static_cast<double>(m.created) / 1000.0},
+            });
+        }
+        return json_response(http::status::ok, {{"Messages", list}}, request_id, req.version());
     }
     if (name == "reset")
     {

@@ -42,6 +42,7 @@ struct user
     std::string password_salt; // raw bytes; empty when the user has no password
     std::string password_verifier;
     std::int64_t revoked_before = 0;   // epoch seconds: tokens issued up to then are revoked
+    nlohmann::json mfa = nlohmann::json::object(); // {"sms": {...}, "totp": {...}}
     std::vector<attribute> attributes; // in the order they were given; sub first
 
     std::optional<std::string> attribute_value(std::string_view name) const
@@ -110,6 +111,20 @@ struct challenge
     std::string name;
     std::int64_t expires = 0; // epoch milliseconds
     nlohmann::json state = nlohmann::json::object();
+};
+
+// A message cognitod would have delivered (an SMS code), kept for tests and demos to read.
+struct message
+{
+    std::int64_t seq = 0;
+    std::string pool_id;
+    std::string username;
+    std::string medium;
+    std::string destination;
+    std::string purpose;
+    std::string code;
+    std::string text;
+    std::int64_t created = 0;
 };
 
 // A ListUsers filter: one attribute (or user column) compared exactly or by prefix.

@@ -57,7 +57,7 @@ device read_device(statement& st)
 
 #define COGNITOD_USER_COLUMNS                                                                      \
     "u.id, u.pool_seq, u.username, u.username_key, u.sub, u.status, u.enabled, u.created, "        \
-    "u.last_modified, u.password_salt, u.password_verifier, u.revoked_before"
+    "u.last_modified, u.password_salt, u.password_verifier, u.revoked_before, u.mfa"
 
 } // namespace
 
@@ -202,6 +202,7 @@ std::optional<user> store::read_user(statement& st)
     u.password_salt = st.column_blob(9);
     u.password_verifier = st.column_blob(10);
     u.revoked_before = st.column_int64(11);
+    u.mfa = nlohmann::json::parse(st.column_text(12));
     return u;
 }
 
@@ -373,10 +374,10 @@ std::vector<user> store::list_users(
 void store::update_user(user const& u)
 {
     auto st = db_.cached("UPDATE users SET status = ?2, enabled = ?3, last_modified = ?4, "
-                         "password_salt = ?5, password_verifier = ?6, revoked_before = ?7 "
-                         "WHERE id = ?1");
+                         "password_salt = ?5, password_verifier = ?6, revoked_before = ?7, "
+                         "mfa = ?8 WHERE id = ?1");
     st->bind(1, u.id).bind(2, u.status).bind(3, u.enabled).bind(4, u.last_modified);
-    st->bind(7, u.revoked_before);
+    st->bind(7, u.revoked_before).bind(8, u.mfa.dump());
     if (u.password_verifier.empty())
     {
         st->bind_null(5).bind_null(6);
@@ -518,7 +519,7 @@ void store::record_seed(std::string_view sha256, std::int64_t now)
 
 void store::wipe()
 {
-    db_.exec("DELETE FROM user_pools; DELETE FROM applied_seeds;");
+    db_.exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
 }
 
 } // namespace cognitod::storage

@@ -65,7 +65,7 @@ public:
         std::size_t limit,
         std::optional<user_filter> const& filter
     );
-    // Writes status, enabled, password and last_modified.
+    // Writes status, enabled, password, revocation time, MFA settings and last_modified.
     void update_user(user const& u);
     void replace_attributes(std::int64_t user_id, std::vector<attribute> const& attributes);
     void delete_user(std::int64_t user_id);
@@ -113,10 +113,15 @@ public:
     void mark_challenge_used(std::string_view session_hash);
     void delete_expired_challenges(std::int64_t now_ms);
 
+    // The outbox of delivered messages, oldest first; empty names match every pool or user.
+    void insert_message(message const& m);
+    std::vector<message> list_messages(std::string_view pool_id, std::string_view username);
+    void clear_messages();
+
     // Seeds: a seed's SHA-256 is recorded once it has been applied.
     bool seed_applied(std::string_view sha256);
     void record_seed(std::string_view sha256, std::int64_t now);
-    // Removes every pool, user and device (the applied-seed record too).
+    // Removes every pool, user and device (the applied-seed record and the outbox too).
     void wipe();
 };
 

@@ -236,4 +236,48 @@ void store::delete_expired_challenges(std::int64_t now_ms)
     st->execute();
 }
 
+void store::insert_message(message const& m)
+{
+    auto st = db_.cached("INSERT INTO messages (pool_id, username, medium, destination, purpose, "
+                         "code, message, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    st->bind(1, m.pool_id)
+        .bind(2, m.username)
+        .bind(3, m.medium)
+        .bind(4, m.destination)
+        .bind(5, m.purpose)
+        .bind(6, m.code)
+        .bind(7, m.text)
+        .bind(8, m.created);
+    st->execute();
+}
+
+std::vector<message> store::list_messages(std::string_view pool_id, std::string_view username)
+{
+    auto st = db_.cached("SELECT seq, pool_id, username, medium, destination, purpose, code, "
+                         "message, created FROM messages WHERE (?1 = '' OR pool_id = ?1) AND "
+                         "(?2 = '' OR username = ?2) ORDER BY seq");
+    st->bind(1, pool_id).bind(2, username);
+    std::vector<message> out;
+    while (st->step())
+    {
+        out.push_back({
+            st->column_int64(0),
+            st->column_text(1),
+            st->column_text(2),
+            st->column_text(3),
+            st->column_text(4),
+            st->column_text(5),
+            st->column_text(6),
+            st->column_text(7),
+            st->column_int64(8),
+        });
+    }
+    return out;
+}
+
+void store::clear_messages()
+{
+    db_.exec("DELETE FROM messages");
+}
+
 } // namespace cognitod::storage

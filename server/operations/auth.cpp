@@ -4,6 +4,7 @@
 #include "server/auth/passwords.hpp"
 #include "server/operations/auth_flows.hpp"
 #include "server/operations/common.hpp"
+#include "server/operations/mfa.hpp"
 #include "server/operations/pool_schema.hpp"
 #include "server/operations/sign_in.hpp"
 
@@ -117,6 +118,32 @@ json new_password_challenge(
           {"requiredAttributes", json(missing_required(target.pool, u)).dump()},
           {"userAttributes", attributes.dump()}}},
     };
+}
+
+// The presented device when the pool tracks devices and it is remembered with a verifier (so it
+// can run device SRP). A key the user does not have is ResourceNotFoundException.
+std::optional<storage::device> remembered_device(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    storage::user const& u,
+    std::optional<std::string> const& presented_device
+)
+{
+    auto const tracking = pool.settings.find("DeviceConfiguration");
+    if (!presented_device || tracking == pool.settings.end() || tracking->is_null())
+    {
+        return std::nullopt;
+    }
+    auto d = ctx.store.find_device(u.id, *presented_device);
+    if (!d)
+    {
+        throw errors::resource_not_found("Device does not exist.");
+    }
+    if (d->remembered && d->confirmed && !d->verifier.empty())
+    {
+        return d;
+    }
+    return std::nullopt;
 }
 
 json password_sign_in(request_context& ctx, client_and_pool const& target, json const& params)
@@ -292,6 +319,10 @@ json respond(request_context& ctx, client_and_pool const& target, json const& in
     {
         return answer_device_password_verifier(ctx, target, c, *u, responses);
     }
+    if (name == "SMS_MFA" || name == "SOFTWARE_TOKEN_MFA" || name == "SELECT_MFA_TYPE")
+    {
+        return answer_mfa(ctx, target, c, *u, responses);
+    }
     return answer_new_password(ctx, target, std::move(*u), responses, c);
 }
 
@@ -390,25 +421,37 @@ json after_password(
     {
         return new_password_challenge(ctx, target, u, presented_device);
     }
-    auto const tracking = target.pool.settings.find("DeviceConfiguration");
-    if (presented_device && tracking != target.pool.settings.end() && !tracking->is_null())
+    auto const remembered = remembered_device(ctx, target.pool, u, presented_device);
+    bool const device_skips_mfa =
+        remembered &&
+        target.pool.settings["DeviceConfiguration"].value("ChallengeRequiredOnNewDevice", false);
+    if (!device_skips_mfa)
     {
-        auto const d = ctx.store.find_device(u.id, *presented_device);
-        if (!d)
+        if (auto challenge = mfa_challenge(ctx, target, u, presented_device))
         {
-            throw errors::resource_not_found("Device does not exist.");
+            return std::move(*challenge);
         }
-        if (d->remembered && d->confirmed && !d->verifier.empty())
-        {
-            // A remembered device proves itself with its own secret before tokens are issued.
-            auto const session = new_session(ctx);
-            open_challenge(ctx, target, u, "DEVICE_SRP_AUTH", session, {{"device_key", d->key}});
-            return {
-                {"ChallengeName", "DEVICE_SRP_AUTH"},
-                {"Session", session},
-                {"ChallengeParameters", json::object()},
-            };
-        }
+    }
+    return finish_sign_in(ctx, target, u, presented_device);
+}
+
+json finish_sign_in(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::optional<std::string> const& presented_device
+)
+{
+    if (auto const d = remembered_device(ctx, target.pool, u, presented_device))
+    {
+        // A remembered device proves itself with its own secret before tokens are issued.
+        auto const session = new_session(ctx);
+        open_challenge(ctx, target, u, "DEVICE_SRP_AUTH", session, {{"device_key", d->key}});
+        return {
+            {"ChallengeName", "DEVICE_SRP_AUTH"},
+            {"Session", session},
+            {"ChallengeParameters", json::object()},
+        };
     }
     return complete_sign_in(ctx, target, u, presented_device);
 }

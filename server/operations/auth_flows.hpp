@@ -26,9 +26,17 @@ json complete_sign_in(
     std::optional<std::string> const& presented_device
 );
 
-// What follows a proven password: the user's status, then a device's own proof (DEVICE_SRP_AUTH)
-// when a remembered device is presented, then tokens.
+// What follows a proven password: the user's status, then MFA (which a remembered device skips
+// where the pool's ChallengeRequiredOnNewDevice allows), then finish_sign_in.
 json after_password(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::optional<std::string> const& presented_device
+);
+
+// After the password and any MFA: a remembered device's own proof (DEVICE_SRP_AUTH), else tokens.
+json finish_sign_in(
     request_context& ctx,
     client_and_pool const& target,
     storage::user const& u,

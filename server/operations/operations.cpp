@@ -12,7 +12,8 @@ std::vector<operation_entry> make_operations()
           user_device_operations(),
           client_operations(),
           auth_operations(),
-          session_operations()})
+          session_operations(),
+          mfa_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

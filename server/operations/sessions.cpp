@@ -2,6 +2,7 @@
 #include "server/auth/encoding.hpp"
 #include "server/auth/jwt.hpp"
 #include "server/operations/common.hpp"
+#include "server/operations/mfa.hpp"
 #include "server/operations/sign_in.hpp"
 
 #include <openssl/crypto.h>
@@ -34,10 +35,12 @@ json get_user(request_context& ctx, json const& input)
             );
         }
     }
-    return {
+    json out{
         {"Username", owner.user.username},
         {"UserAttributes", attributes_json(attributes)},
     };
+    add_mfa_settings(out, owner.user);
+    return out;
 }
 
 // Revokes every session of the user, and every token issued up to this second: Cognito revokes

@@ -239,6 +239,12 @@ create_pool(request_context& ctx, json const& input, std::optional<std::string> 
 json describe_pool(request_context& ctx, storage::user_pool const& pool)
 {
     json out = pool.settings;
+    // The MFA factors' settings belong to GetUserPoolMfaConfig, not to the UserPool shape.
+    for (auto member :
+         {"SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration"})
+    {
+        out.erase(member);
+    }
     out["Id"] = pool.id;
     out["Name"] = pool.name;
     out["LastModifiedDate"] = epoch_seconds(pool.last_modified);

@@ -4,6 +4,7 @@
 
 #include "server/auth/passwords.hpp"
 #include "server/operations/common.hpp"
+#include "server/operations/mfa.hpp"
 #include "server/operations/pool_schema.hpp"
 #include "server/operations/user_filter.hpp"
 
@@ -113,7 +114,9 @@ json admin_get_user(request_context& ctx, json const& input)
 {
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
     auto const u = require_user(ctx, pool, input.at("Username").get<std::string>());
-    return user_type(u, "UserAttributes");
+    auto out = user_type(u, "UserAttributes");
+    add_mfa_settings(out, u);
+    return out;
 }
 
 json admin_delete_user(request_context& ctx, json const& input)
