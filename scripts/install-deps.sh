@@ -14,6 +14,11 @@ if [[ "${1:-build}" == "test" ]]; then
 fi
 
 missing=()
+# The JavaScript layer needs node and npm; any install of them will do (Debian's, or NodeSource's,
+# whose nodejs package carries npm and conflicts with Debian's npm package).
+if [[ "${1:-build}" == "test" ]] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+    wanted+=(nodejs npm)
+fi
 for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
         missing+=("$pkg")

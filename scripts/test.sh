@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds once (with AddressSanitizer and UBSan) and runs every test
-# layer: unit, protocol (GoogleTest via ctest) and end-to-end (pytest driving the real binary
-# with boto3 and the aws CLI). .ci/run calls exactly this.
+# layer: unit, protocol (GoogleTest via ctest) and end-to-end (node's test runner driving the real
+# binary with amazon-cognito-identity-js, then pytest with boto3 and the aws CLI). .ci/run calls
+# exactly this.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/test"
@@ -26,6 +27,10 @@ cmake --build "$root/build/release-check" -j "$jobs" --target cognitod
 
 echo "== unit and protocol tests"
 (cd "$build" && ctest --output-on-failure -j "$jobs")
+
+echo "== end-to-end tests in JavaScript (amazon-cognito-identity-js, AWS SDK v3)"
+(cd "$root/tests/e2e/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+COGNITOD_BIN="$build/cognitod" NODE_NO_WARNINGS=1 node --test "$root/tests/e2e/js/"
 
 echo "== end-to-end tests"
 cd "$root"

@@ -333,7 +333,7 @@ json answer_mfa(
     json const& responses
 )
 {
-    ctx.store.delete_challenge(c.session_hash);
+    ctx.store.mark_challenge_used(c.session_hash);
     if (c.name == "SELECT_MFA_TYPE")
     {
         auto const answer = require_parameter(responses, "ANSWER");

@@ -70,12 +70,16 @@ export async function makePool(url, { deviceConfiguration, mfa } = {}) {
     return { admin, pool, client, userPool };
 }
 
-export async function makeUser(admin, poolId, username, password) {
+export async function makeUser(admin, poolId, username, password, extraAttributes = []) {
     await admin.send(new AdminCreateUserCommand({
         UserPoolId: poolId,
         Username: username,
         MessageAction: 'SUPPRESS',
-        UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }, { Name: 'email_verified', Value: 'true' }],
+        UserAttributes: [
+            { Name: 'email', Value: `${username}@example.com` },
+            { Name: 'email_verified', Value: 'true' },
+            ...extraAttributes,
+        ],
     }));
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }));
 }
