@@ -4,8 +4,10 @@
     python3 docs/examples/device_lifecycle.py --endpoint http://127.0.0.1:9229
 
 It creates its own pool (with device tracking), app client and user, then signs in, confirms the
-device with an SRP verifier computed as amazon-cognito-identity-js computes it, lists, updates and
-forgets devices, and shows that a forgotten device's refresh token is refused. Each step prints one
+device with an SRP verifier computed as amazon-cognito-identity-js computes it, signs in again on
+the remembered device (answering DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER with the device
+secret, as the SDK does), lists, updates and forgets devices, and shows that a forgotten device's
+refresh token is refused. Each step prints one
 line; the first unexpected answer stops the script with exit status 1. The pool is deleted at the
 end unless --keep is given. Needs only Python 3 and boto3.
 """
@@ -13,8 +15,10 @@ end unless --keep is given. Needs only Python 3 and boto3.
 import argparse
 import base64
 import hashlib
+import hmac
 import secrets
 import sys
+import time
 
 import boto3
 from botocore.config import Config
@@ -54,6 +58,37 @@ def device_verifier(device_key, group_key, random_password, salt_number):
     return {
         "PasswordVerifier": base64.b64encode(padded(pow(G, x, N))).decode(),
         "Salt": base64.b64encode(padded(salt_number)).decode(),
+    }
+
+
+def _hash_int(*parts):
+    return int.from_bytes(hashlib.sha256(b"".join(parts)).digest(), "big")
+
+
+def device_password_claim(device_key, group_key, random_password, challenge_parameters, a, A):
+    """The DEVICE_PASSWORD_VERIFIER answer, as amazon-cognito-identity-js computes it:
+    u = H(pad(A) || pad(B)), k = H(pad(N) || pad(g)), x as for the verifier,
+    S = (B - k*g^x)^(a + u*x) mod N, key = HKDF(salt=pad(u), ikm=pad(S), info="Caldera Derived Key")[:16],
+    signature = HMAC(key, group_key + device_key + SECRET_BLOCK bytes + TIMESTAMP)."""
+    B = int(challenge_parameters["SRP_B"], 16)
+    salt = int(challenge_parameters["SALT"], 16)
+    inner = hashlib.sha256(f"{group_key}{device_key}:{random_password}".encode()).digest()
+    x = int.from_bytes(hashlib.sha256(padded(salt) + inner).digest(), "big")
+    k = _hash_int(padded(N), padded(G))
+    u = _hash_int(padded(A), padded(B))
+    S = pow((B - k * pow(G, x, N)) % N, a + u * x, N)
+    prk = hmac.new(padded(u), padded(S), hashlib.sha256).digest()
+    key = hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
+    now = time.gmtime()
+    timestamp = time.strftime(f"%a %b {now.tm_mday} %H:%M:%S UTC %Y", now)  # Wed Nov 26 04:30:32 UTC 2026
+    block = challenge_parameters["SECRET_BLOCK"]
+    message = group_key.encode() + device_key.encode() + base64.b64decode(block) + timestamp.encode()
+    return {
+        "USERNAME": challenge_parameters["USERNAME"],
+        "DEVICE_KEY": device_key,
+        "PASSWORD_CLAIM_SECRET_BLOCK": block,
+        "PASSWORD_CLAIM_SIGNATURE": base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode(),
+        "TIMESTAMP": timestamp,
     }
 
 
@@ -149,13 +184,28 @@ def _run_in_pool(idp, pool):
     )
     step(8, f"InitiateAuth REFRESH_TOKEN_AUTH with DEVICE_KEY: new tokens; without it: {message}")
 
-    # 9: the next sign-in presents the device, so no new one is made.
-    again = idp.initiate_auth(
+    # 9: the next sign-in presents the remembered device, which must prove its secret.
+    challenge = idp.initiate_auth(
         ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": USERNAME, "PASSWORD": PASSWORD, "DEVICE_KEY": device_key},
+    )
+    check(challenge.get("ChallengeName") == "DEVICE_SRP_AUTH", f"expected DEVICE_SRP_AUTH, got {challenge}")
+    a = int.from_bytes(secrets.token_bytes(128), "big")
+    A = pow(G, a, N)
+    verifier = idp.respond_to_auth_challenge(
+        ClientId=client_id, ChallengeName="DEVICE_SRP_AUTH", Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": USERNAME, "DEVICE_KEY": device_key, "SRP_A": format(A, "x")},
+    )
+    check(verifier.get("ChallengeName") == "DEVICE_PASSWORD_VERIFIER",
+          f"expected DEVICE_PASSWORD_VERIFIER, got {verifier}")
+    again = idp.respond_to_auth_challenge(
+        ClientId=client_id, ChallengeName="DEVICE_PASSWORD_VERIFIER", Session=verifier["Session"],
+        ChallengeResponses=device_password_claim(device_key, group_key, random_password,
+                                                 verifier["ChallengeParameters"], a, A),
     )["AuthenticationResult"]
     check("NewDeviceMetadata" not in again, "a sign-in with a known device made a new one")
-    step(9, "InitiateAuth with DEVICE_KEY: signed in on the remembered device, no NewDeviceMetadata")
+    step(9, "InitiateAuth with DEVICE_KEY: DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, then tokens for the "
+            "remembered device, no NewDeviceMetadata")
 
     # 10: the user stops remembering the device, then remembers it again.
     idp.update_device_status(AccessToken=access_token, DeviceKey=device_key, DeviceRememberedStatus="not_remembered")

@@ -9,12 +9,18 @@
 - v = g^x mod N, padded the same way.
 - DeviceSecretVerifierConfig = {PasswordVerifier: base64(v), Salt: base64(salt_padded)}.
 
+It also has the client side of a remembered device's sign-in (AuthenticationHelper's
+getPasswordAuthenticationKey, as CognitoUser.getDeviceResponse uses it): DEVICE_SRP_AUTH sends SRP_A,
+DEVICE_PASSWORD_VERIFIER signs the SECRET_BLOCK with a key derived from the shared secret.
+
 Only the standard library is used, so the docs example can import the same code.
 """
 
 import base64
 import hashlib
+import hmac
 import secrets
+import time
 
 # RFC 5054 appendix A, 3072-bit group (the RFC 3526 MODP prime).
 N_HEX = (
@@ -57,6 +63,79 @@ def new_device_secret(device_key, group_key):
     random_password = base64.b64encode(secrets.token_bytes(40)).decode()
     salt_number = int.from_bytes(secrets.token_bytes(16), "big")
     return random_password, verifier_config(device_key, group_key, random_password, salt_number)
+
+
+def _hash_int(*parts):
+    return int.from_bytes(hashlib.sha256(b"".join(parts)).digest(), "big")
+
+
+K = _hash_int(padded_bytes(N), padded_bytes(G))  # the SRP-6a multiplier
+
+
+def new_ephemeral():
+    """The client's secret a (128 random bytes) and public A = g^a mod N."""
+    while True:
+        a = int.from_bytes(secrets.token_bytes(128), "big")
+        A = pow(G, a, N)
+        if A % N:
+            return a, A
+
+
+def claim_key(a, A, B, x):
+    """The 16-byte HKDF key from S = (B - k*g^x)^(a + u*x) mod N."""
+    u = _hash_int(padded_bytes(A), padded_bytes(B))
+    base = (B - K * pow(G, x, N)) % N
+    S = pow(base, a + u * x, N)
+    prk = hmac.new(padded_bytes(u), padded_bytes(S), hashlib.sha256).digest()
+    return hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
+
+
+def timestamp_now():
+    """The TIMESTAMP the SDKs send: 'Wed Nov 26 04:30:32 UTC 2026', day without a leading zero."""
+    t = time.gmtime()
+    return time.strftime(f"%a %b {t.tm_mday} %H:%M:%S UTC %Y", t)
+
+
+def claim_signature(key, first, second, secret_block, timestamp):
+    """PASSWORD_CLAIM_SIGNATURE; for a device, first/second are DeviceGroupKey and DeviceKey."""
+    message = first.encode() + second.encode() + base64.b64decode(secret_block) + timestamp.encode()
+    return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+
+
+def device_srp_sign_in(idp, client_id, username, device_key, device_group_key, device_password,
+                       first_response, secret_hash=None, admin_pool=None, timestamp=None):
+    """Completes the DEVICE_SRP_AUTH challenge in first_response (from a sign-in that presented
+    DEVICE_KEY) as amazon-cognito-identity-js does, and returns the final response.
+    admin_pool: answer with AdminRespondToAuthChallenge in that pool."""
+    assert first_response.get("ChallengeName") == "DEVICE_SRP_AUTH", first_response
+
+    def respond(name, session, answers):
+        if secret_hash is not None:
+            answers["SECRET_HASH"] = secret_hash
+        params = {"ClientId": client_id, "ChallengeName": name, "Session": session,
+                  "ChallengeResponses": answers}
+        if admin_pool is not None:
+            return idp.admin_respond_to_auth_challenge(UserPoolId=admin_pool, **params)
+        return idp.respond_to_auth_challenge(**params)
+
+    a, A = new_ephemeral()
+    verifier = respond("DEVICE_SRP_AUTH", first_response["Session"],
+                       {"USERNAME": username, "DEVICE_KEY": device_key, "SRP_A": format(A, "x")})
+    assert verifier["ChallengeName"] == "DEVICE_PASSWORD_VERIFIER", verifier
+    params = verifier["ChallengeParameters"]
+    B = int(params["SRP_B"], 16)
+    salt = int(params["SALT"], 16)
+    x = private_key(salt, device_group_key, device_key, device_password)
+    key = claim_key(a, A, B, x)
+    stamp = timestamp or timestamp_now()
+    return respond("DEVICE_PASSWORD_VERIFIER", verifier["Session"], {
+        "USERNAME": params["USERNAME"],
+        "DEVICE_KEY": device_key,
+        "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
+        "PASSWORD_CLAIM_SIGNATURE": claim_signature(key, device_group_key, device_key,
+                                                    params["SECRET_BLOCK"], stamp),
+        "TIMESTAMP": stamp,
+    })
 
 
 # A published vector (cognito-srp-helper's unit tests, whose integration tests run against real

@@ -49,7 +49,7 @@ from sign_in_e2e import (
     user_sign_in,
     verify,
 )
-from srp_verifier import KNOWN_VECTOR, new_device_secret, verifier_config
+from srp_verifier import KNOWN_VECTOR, device_srp_sign_in, new_device_secret, verifier_config
 
 EXAMPLE = REPO_ROOT / "docs" / "examples" / "device_lifecycle.py"
 USER_VIEW = ["device_status", "device_name", "last_ip_used"]  # what GetDevice/ListDevices show
@@ -86,13 +86,48 @@ def new_device(idp, app, username="alice", admin=False):
     return result
 
 
-def confirm(idp, result, name="Pixel 9"):
-    """ConfirmDevice as the SDKs call it right after the sign-in; returns (response, config)."""
+def confirm_keeping_password(idp, result, name="Pixel 9"):
+    """ConfirmDevice as the SDKs call it right after the sign-in; returns (response, config, the
+    device password the SDK keeps for the device's sign-ins)."""
     meta = result["NewDeviceMetadata"]
-    _, config = new_device_secret(meta["DeviceKey"], meta["DeviceGroupKey"])
+    password, config = new_device_secret(meta["DeviceKey"], meta["DeviceGroupKey"])
     response = idp.confirm_device(AccessToken=result["AccessToken"], DeviceKey=meta["DeviceKey"],
                                   DeviceSecretVerifierConfig=config, DeviceName=name)
+    return response, config, password
+
+
+def confirm(idp, result, name="Pixel 9"):
+    """confirm_keeping_password without the password; returns (response, config)."""
+    response, config, _ = confirm_keeping_password(idp, result, name)
     return response, config
+
+
+def expect_device_challenge(response):
+    """A sign-in that presented a remembered device: DEVICE_SRP_AUTH, no tokens."""
+    assert response["ChallengeName"] == "DEVICE_SRP_AUTH", response
+    assert response["ChallengeParameters"] == {}
+    assert response["Session"]
+    assert "AuthenticationResult" not in response
+    return response
+
+
+def device_sign_in(client, app, result, device_password, username="alice", admin=False, first=None):
+    """A password sign-in presenting the device of result (from new_device), completed through
+    DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER; returns AuthenticationResult. first: the
+    DEVICE_SRP_AUTH response when the sign-in was already made."""
+    meta = result["NewDeviceMetadata"]
+    if first is None:
+        if admin:
+            first = admin_sign_in(client, app["pool"], app["client_id"], username, DEVICE_KEY=meta["DeviceKey"])
+        else:
+            first = user_sign_in(client, app["client_id"], username, DEVICE_KEY=meta["DeviceKey"])
+    expect_device_challenge(first)
+    final = device_srp_sign_in(client, app["client_id"], username, meta["DeviceKey"], meta["DeviceGroupKey"],
+                               device_password, first, admin_pool=app["pool"] if admin else None)
+    tokens = final["AuthenticationResult"]
+    assert "NewDeviceMetadata" not in tokens
+    assert claims_of(tokens["AccessToken"])["device_key"] == meta["DeviceKey"]
+    return tokens
 
 
 def key_of(result):
@@ -165,9 +200,13 @@ def test_device_lifecycle_as_an_app_drives_it(idp, device_server):
     assert user_keys(idp, signed_in["AccessToken"]) == []
     assert admin_keys(idp, app) == []
     assert remembered_status(idp, app, key) == "not_remembered"
+    # An unconfirmed device has no secret to prove: a sign-in presenting it gets tokens at once.
+    unconfirmed = user_sign_in(idp, app["client_id"], "alice", DEVICE_KEY=key)["AuthenticationResult"]
+    assert "NewDeviceMetadata" not in unconfirmed
+    assert claims_of(unconfirmed["AccessToken"])["device_key"] == key
 
     # 2. ConfirmDevice with the SRP verifier.
-    confirmed, _ = confirm(idp, signed_in, name="Alice's Pixel")
+    confirmed, _, device_password = confirm_keeping_password(idp, signed_in, name="Alice's Pixel")
     assert confirmed["UserConfirmationNecessary"] is False
     assert set(confirmed) == {"UserConfirmationNecessary", "ResponseMetadata"}
 
@@ -204,11 +243,14 @@ def test_device_lifecycle_as_an_app_drives_it(idp, device_server):
     assert verify(url, app["pool"], app["client_id"], refreshed["AccessToken"], "access")["device_key"] == key
     refresh_refused(idp, app, signed_in)
 
-    # 6. The next sign-in presents the device: no new device, same key in the token.
-    again = user_sign_in(idp, app["client_id"], "alice", DEVICE_KEY=key)["AuthenticationResult"]
-    assert "NewDeviceMetadata" not in again
-    assert claims_of(again["AccessToken"])["device_key"] == key
+    # 6. The next sign-in presents the device: the device proves its password (DEVICE_SRP_AUTH,
+    #    DEVICE_PASSWORD_VERIFIER), then tokens with the same key and no new device.
+    again = device_sign_in(idp, app, signed_in, device_password)
+    assert verify(url, app["pool"], app["client_id"], again["AccessToken"], "access")["device_key"] == key
+    assert {"AccessToken", "IdToken", "RefreshToken"} <= set(again)
     assert admin_keys(idp, app) == [key]
+    # Its refresh token is bound to the device too.
+    assert claims_of(refresh_with(idp, app, again, key)["AccessToken"])["device_key"] == key
 
     # 7. UpdateDeviceStatus: not_remembered hides it from the lists, remembered brings it back.
     response = idp.update_device_status(AccessToken=again["AccessToken"], DeviceKey=key,
@@ -217,8 +259,13 @@ def test_device_lifecycle_as_an_app_drives_it(idp, device_server):
     assert user_keys(idp, again["AccessToken"]) == []
     assert admin_keys(idp, app) == []
     assert remembered_status(idp, app, key) == "not_remembered"
+    # A device that is not remembered is not challenged: tokens at once, still for that device.
+    direct = user_sign_in(idp, app["client_id"], "alice", DEVICE_KEY=key)["AuthenticationResult"]
+    assert "NewDeviceMetadata" not in direct
+    assert claims_of(direct["AccessToken"])["device_key"] == key
     idp.update_device_status(AccessToken=again["AccessToken"], DeviceKey=key, DeviceRememberedStatus="remembered")
     assert user_keys(idp, again["AccessToken"]) == [key]
+    expect_device_challenge(user_sign_in(idp, app["client_id"], "alice", DEVICE_KEY=key))
 
     # 8. ForgetDevice: gone everywhere, and its refresh tokens with it.
     response = idp.forget_device(AccessToken=again["AccessToken"], DeviceKey=key)
@@ -354,14 +401,13 @@ def test_sign_in_with_a_device_moves_its_last_authentication_and_ip(idp, device_
     app = tracked_app(idp)
     first = new_device(idp, app)
     key = key_of(first)
-    confirm(idp, first)
+    _, _, device_password = confirm_keeping_password(idp, first)
     before = admin_device(idp, app, key)
     assert attrs(before["DeviceAttributes"])["last_ip_used"] == "127.0.0.1"
 
     time.sleep(1.1)  # DeviceLastAuthenticatedDate has whole seconds
     proxied = add_forwarded_for(make_client(device_server.url), "203.0.113.9, 10.0.0.1")
-    result = user_sign_in(proxied, app["client_id"], "alice", DEVICE_KEY=key)["AuthenticationResult"]
-    assert "NewDeviceMetadata" not in result
+    result = device_sign_in(proxied, app, first, device_password)
     after = admin_device(idp, app, key)
     assert attrs(after["DeviceAttributes"])["last_ip_used"] == "203.0.113.9"
     assert after["DeviceLastAuthenticatedDate"] > before["DeviceLastAuthenticatedDate"]
@@ -372,17 +418,43 @@ def test_sign_in_with_a_device_moves_its_last_authentication_and_ip(idp, device_
     viewed = idp.get_device(AccessToken=result["AccessToken"], DeviceKey=key)["Device"]
     assert attrs(viewed["DeviceAttributes"])["last_ip_used"] == "203.0.113.9"
 
-    # A raw request through another proxy, with the admin flow.
+    # A raw request through another proxy, with the admin flow, answered through the same proxy.
+    forwarded = " 198.51.100.23 ,203.0.113.9"
     status, _, data = raw_request(device_server.url, "AdminInitiateAuth", {
         "UserPoolId": app["pool"], "ClientId": app["client_id"], "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
         "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD, "DEVICE_KEY": key}},
-        headers={"X-Forwarded-For": " 198.51.100.23 ,203.0.113.9"})
+        headers={"X-Forwarded-For": forwarded})
     assert status == 200, data
-    assert "NewDeviceMetadata" not in json.loads(data)["AuthenticationResult"]
+    device_sign_in(add_forwarded_for(make_client(device_server.url), forwarded), app, first, device_password,
+                   admin=True, first=json.loads(data))
     assert attrs(admin_device(idp, app, key)["DeviceAttributes"])["last_ip_used"] == "198.51.100.23"
     # A new device records the address of the sign-in that made it.
     made = new_device(proxied, app)
     assert attrs(admin_device(idp, app, key_of(made))["DeviceAttributes"])["last_ip_used"] == "203.0.113.9"
+
+
+def test_device_password_verifier_refuses_a_wrong_device_password(idp):
+    app = tracked_app(idp)
+    first = new_device(idp, app)
+    key = key_of(first)
+    _, _, device_password = confirm_keeping_password(idp, first)
+    before = admin_device(idp, app, key)
+    meta = first["NewDeviceMetadata"]
+    for admin in (False, True):
+        if admin:
+            challenge = admin_sign_in(idp, app["pool"], app["client_id"], "alice", DEVICE_KEY=key)
+        else:
+            challenge = user_sign_in(idp, app["client_id"], "alice", DEVICE_KEY=key)
+        expect_device_challenge(challenge)
+        with pytest.raises(idp.exceptions.NotAuthorizedException) as info:
+            device_srp_sign_in(idp, app["client_id"], "alice", key, meta["DeviceGroupKey"],
+                               device_password + "x", challenge, admin_pool=app["pool"] if admin else None)
+        error = info.value.response
+        assert error["Error"]["Message"] == "Incorrect username or password."
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    # The refused proofs did not count as authentications; the right password still works.
+    assert admin_device(idp, app, key)["DeviceLastAuthenticatedDate"] == before["DeviceLastAuthenticatedDate"]
+    device_sign_in(idp, app, first, device_password)
 
 
 def test_sign_in_with_someone_elses_or_an_unknown_device_key(idp):
@@ -671,6 +743,7 @@ def test_docs_example_script_runs_against_a_server(device_server):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "ConfirmDevice" in result.stdout
+    assert "DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER" in result.stdout  # the remembered device's sign-in
     assert "Invalid Refresh Token" in result.stdout  # the last step shows the refused refresh
 
 
