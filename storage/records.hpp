@@ -41,9 +41,9 @@ struct user
     std::int64_t last_modified = 0;
     std::string password_salt; // raw bytes; empty when the user has no password
     std::string password_verifier;
-    std::int64_t revoked_before = 0;   // epoch seconds: tokens issued up to then are revoked
+    std::int64_t revoked_before = 0; // epoch seconds: tokens issued up to then are revoked
     nlohmann::json mfa = nlohmann::json::object(); // {"sms": {...}, "totp": {...}}
-    std::vector<attribute> attributes; // in the order they were given; sub first
+    std::vector<attribute> attributes;             // in the order they were given; sub first
 
     std::optional<std::string> attribute_value(std::string_view name) const
     {
