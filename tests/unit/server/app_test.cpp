@@ -289,3 +289,47 @@ TEST_F(app_handle, seed_answers_a_bad_seed_with_400_naming_the_path)
         )
     );
 }
+
+// A storage failure: SQLite refuses the write (a trigger stands in for a full disk or an I/O
+// error). The answer is a generic 500 InternalErrorException and nothing of the call remains.
+
+TEST_F(app_handle, a_storage_failure_in_admin_forget_device_is_a_500_and_changes_nothing)
+{
+    auto const pool = make_pool().with_device_tracking().insert(f_);
+    auto const alice = make_user("alice").insert(f_, pool);
+    auto const key = make_device().insert(f_, alice);
+    f_.store.db().exec("CREATE TRIGGER fail_forget BEFORE DELETE ON devices "
+                       "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    json const input{{"UserPoolId", pool}, {"Username", "alice"}, {"DeviceKey", key}};
+
+    auto const res = handle(aws_call("AdminForgetDevice", input.dump()));
+
+    EXPECT_EQ(res.result(), http::status::internal_server_error);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "InternalErrorException:");
+    EXPECT_EQ(body_of(res).at("__type"), "InternalErrorException");
+    // The storage's own words stay in the log, not on the wire.
+    EXPECT_EQ(res.body().find("disk I/O"), std::string::npos);
+    f_.store.db().exec("DROP TRIGGER fail_forget");
+    EXPECT_EQ(f_.call("AdminGetDevice", input).at("Device").at("DeviceKey"), key);
+}
+
+TEST_F(app_handle, a_storage_failure_halfway_through_a_call_rolls_all_of_it_back)
+{
+    auto const pool = make_pool().insert(f_);
+    // AdminCreateUser writes the user, then its attributes; the second write fails.
+    f_.store.db().exec("CREATE TRIGGER fail_attributes BEFORE INSERT ON user_attributes "
+                       "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    json const input{{"UserPoolId", pool}, {"Username", "zoe"}, {"MessageAction", "SUPPRESS"}};
+
+    auto const res = handle(aws_call("AdminCreateUser", input.dump()));
+
+    EXPECT_EQ(res.result(), http::status::internal_server_error);
+    f_.store.db().exec("DROP TRIGGER fail_attributes");
+    EXPECT_AWS_ERROR(
+        f_,
+        "AdminGetUser",
+        (json{{"UserPoolId", pool}, {"Username", "zoe"}}),
+        "UserNotFoundException",
+        "User does not exist."
+    );
+}
