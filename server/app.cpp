@@ -1,8 +1,8 @@
 #include "server/app.hpp"
 
-#include "server/auth/encoding.hpp"
+#include "server/faults.hpp"
 #include "server/operations/sign_in.hpp"
-#include "server/seed.hpp"
+#include "server/throttle.hpp"
 
 #include <chrono>
 
@@ -58,68 +58,10 @@ std::string issuer_base(aws_json::request const& req, std::string_view local_add
     return base;
 }
 
-// ?a=b&c=d as a JSON object of strings (percent-decoded; '+' is a space).
-json query_parameters(aws_json::request const& req)
-{
-    std::string_view target = req.target();
-    auto const mark = target.find('?');
-    json out = json::object();
-    if (mark == std::string_view::npos)
-    {
-        return out;
-    }
-    auto const decode = [](std::string_view text)
-    {
-        std::string value;
-        for (std::size_t i = 0; i < text.size(); ++i)
-        {
-            if (text[i] == '+')
-            {
-                value += ' ';
-            }
-            else if (auto const bytes = text[i] == '%' && i + 2 < text.size() ? auth::hex_decode(text.substr(i + 1, 2)) : std::nullopt)
-            {
-                value += *bytes;
-                i += 2;
-            }
-            else
-            {
-                value += text[i];
-            }
-        }
-        return value;
-    };
-    auto rest = target.substr(mark + 1);
-    while (!rest.empty())
-    {
-        auto const amp = rest.find('&');
-        auto const pair = rest.substr(0, amp);
-        auto const eq = pair.find('=');
-        if (eq != std::string_view::npos)
-        {
-            out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
-        }
-        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    }
-    return out;
-}
-
 std::string_view path_of(aws_json::request const& req)
 {
     std::string_view target = req.target();
     return target.substr(0, target.find('?'));
-}
-
-aws_json::response json_response(
-    http::status status, json const& body, std::string const& request_id, unsigned version
-)
-{
-    aws_json::response res{status, version};
-    res.set(http::field::content_type, "application/json");
-    res.set("x-amzn-RequestId", request_id);
-    res.body() = body.dump();
-    res.prepare_payload();
-    return res;
 }
 
 } // namespace
@@ -128,7 +70,8 @@ aws_json::response app::handle_aws(
     aws_json::request const& req,
     std::string const& request_id,
     std::string_view peer,
-    std::string_view local
+    std::string_view local,
+    std::chrono::milliseconds& delay
 ) const
 {
     auto const call = aws_json::decode(req);
@@ -138,6 +81,25 @@ aws_json::response app::handle_aws(
         source_ip(req, peer),
         issuer_base(req, local),
     };
+    // Injected faults, then quotas, before validation and the handler: a faulted or throttled
+    // call changes nothing.
+    if (services_.faults != nullptr)
+    {
+        if (auto const f = services_.faults->match(call.operation, call.input))
+        {
+            delay = f->delay;
+            if (f->error)
+            {
+                throw *f->error;
+            }
+        }
+    }
+    if (services_.limiter != nullptr)
+    {
+        services_.limiter->admit(
+            call.operation, info.region.empty() ? services_.region : info.region, call.input
+        );
+    }
     auto const output = services_.calls.invoke(call.operation, call.input, info);
     return aws_json::encode_result(output, request_id, req.version());
 }
@@ -148,7 +110,7 @@ aws_json::response app::handle_discovery(
 {
     if (req.method() != http::verb::get && req.method() != http::verb::head)
     {
-        auto res = json_response(
+        auto res = aws_json::encode_json(
             http::status::method_not_allowed,
             {{"__type", "MethodNotAllowedException"}, {"message", "Discovery documents take GET."}},
             request_id,
@@ -166,130 +128,17 @@ aws_json::response app::handle_discovery(
     auto const document = services_.calls.run(
         access::write, info, jwks ? &jwks_document : &openid_configuration, pool_id
     );
-    return json_response(http::status::ok, document, request_id, req.version());
-}
-
-aws_json::response
-app::handle_control(aws_json::request const& req, std::string const& request_id) const
-{
-    auto const path = path_of(req);
-    auto const name = path.substr(control_prefix.size());
-    auto const method_not_allowed = [&]
-    {
-        return json_response(
-            http::status::method_not_allowed,
-            {{"__type", "MethodNotAllowedException"},
-             {"message",
-              std::string{req.method_string()} + " is not allowed on " + std::string{path}}},
-            request_id,
-            req.version()
-        );
-    };
-    if (name == "health")
-    {
-        if (req.method() != http::verb::get && req.method() != http::verb::head)
-        {
-            return method_not_allowed();
-        }
-        return json_response(
-            http::status::ok,
-            {{"status", "ok"}, {"version", COGNITOD_VERSION}},
-            request_id,
-            req.version()
-        );
-    }
-    if (name == "seed")
-    {
-        if (req.method() != http::verb::post)
-        {
-            return method_not_allowed();
-        }
-        try
-        {
-            auto const outcome = apply_seed(
-                services_.model,
-                services_.store,
-                services_.ids,
-                services_.time.now_ms(),
-                services_.region,
-                services_.account_id,
-                req.body(),
-                seed_mode::always
-            );
-            return json_response(
-                http::status::ok,
-                {{"PoolsCreated", outcome.pools_created},
-                 {"ClientsCreated", outcome.clients_created},
-                 {"UsersCreated", outcome.users_created},
-                 {"DevicesCreated", outcome.devices_created}},
-                request_id,
-                req.version()
-            );
-        }
-        catch (seed_error const& e)
-        {
-            return json_response(
-                http::status::bad_request,
-                {{"__type", "InvalidSeedException"}, {"message", e.what()}},
-                request_id,
-                req.version()
-            );
-        }
-    }
-    if (name == "messages")
-    {
-        // The outbox: every code cognitod would have sent, for tests and demos to read.
-        std::lock_guard lock{services_.store.mutex()};
-        if (req.method() == http::verb::delete_)
-        {
-            services_.store.clear_messages();
-            return json_response(http::status::ok, json::object(), request_id, req.version());
-        }
-        if (req.method() != http::verb::get && req.method() != http::verb::head)
-        {
-            return method_not_allowed();
-        }
-        auto const query = query_parameters(req);
-        json list = json::array();
-        for (auto const& m :
-             services_.store.list_messages(query.value("pool", ""), query.value("username", "")))
-        {
-            list.push_back({
-                {"UserPoolId", m.pool_id},
-                {"Username", m.username},
-                {"DeliveryMedium", m.medium},
-                {"Destination", m.destination},
-                {"Purpose", m.purpose},
-                {"Code", m.code},
-                {"Message", m.text},
-                {"CreatedDate", static_cast<double>(m.created) / 1000.0},
-            });
-        }
-        return json_response(http::status::ok, {{"Messages", list}}, request_id, req.version());
-    }
-    if (name == "reset")
-    {
-        if (req.method() != http::verb::post)
-        {
-            return method_not_allowed();
-        }
-        std::lock_guard lock{services_.store.mutex()};
-        services_.store.wipe();
-        return json_response(http::status::ok, json::object(), request_id, req.version());
-    }
-    return json_response(
-        http::status::not_found,
-        {{"__type", "NotFoundException"},
-         {"message", "No such control endpoint: " + std::string{path}}},
-        request_id,
-        req.version()
-    );
+    return aws_json::encode_json(http::status::ok, document, request_id, req.version());
 }
 
 aws_json::response app::handle(
-    aws_json::request const& req, std::string_view peer_address, std::string_view local_address
+    aws_json::request const& req,
+    std::string_view peer_address,
+    std::string_view local_address,
+    std::chrono::milliseconds* delay
 ) const noexcept
 {
+    std::chrono::milliseconds held_back{0};
     auto const started = std::chrono::steady_clock::now();
     std::string request_id;
     std::string operation = "-";
@@ -302,7 +151,7 @@ aws_json::response app::handle(
         if (path.starts_with(control_prefix))
         {
             operation = std::string{path};
-            res = handle_control(req, request_id);
+            res = handle_control(services_, req, request_id);
         }
         else if (path.ends_with(jwks_suffix) || path.ends_with(openid_suffix))
         {
@@ -311,7 +160,7 @@ aws_json::response app::handle(
         }
         else if (path != "/")
         {
-            res = json_response(
+            res = aws_json::encode_json(
                 http::status::not_found,
                 {{"__type", "NotFoundException"},
                  {"message", "No such resource: " + std::string{path}}},
@@ -321,7 +170,7 @@ aws_json::response app::handle(
         }
         else if (req.method() != http::verb::post)
         {
-            res = json_response(
+            res = aws_json::encode_json(
                 http::status::method_not_allowed,
                 {{"__type", "MethodNotAllowedException"},
                  {"message", "The AWS JSON 1.1 endpoint takes POST requests."}},
@@ -336,7 +185,7 @@ aws_json::response app::handle(
             {
                 operation = std::string{target->value().substr(target->value().rfind('.') + 1)};
             }
-            res = handle_aws(req, request_id, peer_address, local_address);
+            res = handle_aws(req, request_id, peer_address, local_address, held_back);
         }
     }
     catch (aws_error const& e)
@@ -362,6 +211,10 @@ aws_json::response app::handle(
     {
         error_name = "InternalErrorException";
         res = aws_json::response{http::status::internal_server_error, req.version()};
+    }
+    if (delay != nullptr)
+    {
+        *delay = held_back;
     }
     if (req.method() == http::verb::head)
     {

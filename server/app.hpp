@@ -4,13 +4,18 @@
 
 #include "server/aws_json.hpp"
 #include "server/config.hpp"
+#include "server/control.hpp"
 #include "server/dispatcher.hpp"
 #include "server/logger.hpp"
 
+#include <chrono>
 #include <string_view>
 
 namespace cognitod
 {
+
+class fault_rules;
+class throttle;
 
 // Everything the app needs, built once in main (or in a test) and outliving the app.
 struct app_services
@@ -23,6 +28,10 @@ struct app_services
     logger const& log;
     std::string region;
     std::string account_id;
+    // The optional stages of a call, each thread-safe on its own; null where switched off.
+    fault_rules* faults = nullptr; // /_cognitod/faults
+    throttle* limiter = nullptr;   // --throttle aws
+    control_settings control{};
 };
 
 class app
@@ -33,23 +42,25 @@ class app
         aws_json::request const& req,
         std::string const& request_id,
         std::string_view peer,
-        std::string_view local
+        std::string_view local,
+        std::chrono::milliseconds& delay
     ) const;
     aws_json::response handle_discovery(
         aws_json::request const& req, std::string const& request_id, std::string_view local
     ) const;
-    aws_json::response
-    handle_control(aws_json::request const& req, std::string const& request_id) const;
 
 public:
     explicit app(app_services services) : services_(std::move(services)) {}
 
     // Never throws: every failure becomes an AWS-style error response. peer_address is the
     // client's, local_address cognitod's own ("127.0.0.1:9229"), for requests without Host.
+    // delay, when given, receives how long a fault rule wants the answer held back; the caller
+    // waits that long (without blocking a thread) before sending it.
     aws_json::response handle(
         aws_json::request const& req,
         std::string_view peer_address,
-        std::string_view local_address = {}
+        std::string_view local_address = {},
+        std::chrono::milliseconds* delay = nullptr
     ) const noexcept;
 };
 

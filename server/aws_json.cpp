@@ -95,6 +95,19 @@ encode_result(nlohmann::json const& output, std::string const& request_id, unsig
     return res;
 }
 
+response encode_json(
+    http::status status, nlohmann::json const& body, std::string const& request_id, unsigned version
+)
+{
+    response res{status, version};
+    res.set(http::field::content_type, "application/json");
+    res.set("x-amzn-RequestId", request_id);
+    res.body() =
+        body.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+    res.prepare_payload();
+    return res;
+}
+
 response encode_error(aws_error const& error, std::string const& request_id, unsigned version)
 {
     response res{static_cast<http::status>(error.status()), version};

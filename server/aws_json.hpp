@@ -34,5 +34,10 @@ std::string_view signing_region(request const& req);
 response
 encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version);
 response encode_error(aws_error const& error, std::string const& request_id, unsigned version);
+// cognitod's own JSON answers (control endpoints, discovery documents, 404/405): plain
+// application/json with the request id.
+response encode_json(
+    http::status status, nlohmann::json const& body, std::string const& request_id, unsigned version
+);
 
 } // namespace cognitod::aws_json

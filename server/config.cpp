@@ -1,5 +1,7 @@
 #include "server/config.hpp"
 
+#include "server/throttle.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
@@ -28,6 +30,16 @@ Options (each also read from the environment variable in brackets; a flag wins):
                       (COGNITOD_DURABILITY, default normal)
   --threads N         I/O threads, 1..64 (COGNITOD_THREADS, default 1)
   --log-level LEVEL   debug, info, warn or error (COGNITOD_LOG_LEVEL, default info)
+  --auth MODE         off (accept any caller) or sigv4 (verify AWS Signature Version 4 on every
+                      signed operation) (COGNITOD_AUTH, default off)
+  --credentials FILE  the access keys sigv4 accepts (COGNITOD_CREDENTIALS_FILE); or put the
+                      content itself in COGNITOD_CREDENTIALS (docs/security.md)
+  --throttle MODE     off or aws: AWS's request-rate quotas per category and per user
+                      (COGNITOD_THROTTLE, default off)
+  --throttle-rates R  per-category overrides in requests per second, e.g.
+                      UserResourceUpdate=5,PerUserWrite=2 (COGNITOD_THROTTLE_RATES)
+  --control MODE      on or off: the /_cognitod/ endpoints (COGNITOD_CONTROL, default on)
+  --control-token T   require this token on /_cognitod/ requests (COGNITOD_CONTROL_TOKEN)
   --help              print this and exit
   --version           print the version and exit
 
@@ -70,6 +82,43 @@ bool valid_region(std::string const& region)
         }
     }
     return region.front() != '-' && region.back() != '-';
+}
+
+// "Name=rate,Name=rate" with names from default_quota_rates() and rates > 0.
+std::string parse_rates_option(config& c, std::string const& text)
+{
+    auto const known = default_quota_rates();
+    c.throttle_rates.clear();
+    std::string_view rest = text;
+    while (!rest.empty())
+    {
+        auto const comma = rest.find(',');
+        auto const item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        auto const eq = item.find('=');
+        if (eq == std::string_view::npos)
+        {
+            return "'" + std::string{item} + "' is not Category=rate";
+        }
+        auto const name = std::string{item.substr(0, eq)};
+        if (std::none_of(
+                known.begin(), known.end(), [&](auto const& k) { return k.first == name; }
+            ))
+        {
+            return "'" + name +
+                   "' is not a quota category (like UserResourceUpdate or PerUserRead)";
+        }
+        auto const value = std::string{item.substr(eq + 1)};
+        double rate = 0;
+        auto const* end = value.data() + value.size();
+        auto [ptr, ec] = std::from_chars(value.data(), end, rate);
+        if (ec != std::errc{} || ptr != end || !(rate > 0) || rate > 1e9)
+        {
+            return "'" + value + "' is not a rate above 0 for " + name;
+        }
+        c.throttle_rates.emplace_back(name, rate);
+    }
+    return {};
 }
 
 std::vector<option> make_options()
@@ -220,6 +269,67 @@ std::vector<option> make_options()
              }
              return {};
          }},
+        {"--auth",
+         "COGNITOD_AUTH",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
+             if (v != "off" && v != "sigv4")
+             {
+                 return "'" + v + "' is not off or sigv4";
+             }
+             c.auth_sigv4 = v == "sigv4";
+             return {};
+         }},
+        {"--credentials",
+         "COGNITOD_CREDENTIALS_FILE",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
+             if (v.empty())
+             {
+                 return "a file is required";
+             }
+             c.credentials_file = v;
+             return {};
+         }},
+        {"--throttle",
+         "COGNITOD_THROTTLE",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
+             if (v != "off" && v != "aws")
+             {
+                 return "'" + v + "' is not off or aws";
+             }
+             c.throttle_aws = v == "aws";
+             return {};
+         }},
+        {"--throttle-rates", "COGNITOD_THROTTLE_RATES", true, &parse_rates_option},
+        {"--control",
+         "COGNITOD_CONTROL",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
+             if (v != "on" && v != "off")
+             {
+                 return "'" + v + "' is not on or off";
+             }
+             c.control_enabled = v == "on";
+             return {};
+         }},
+        {"--control-token",
+         "COGNITOD_CONTROL_TOKEN",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
+             if (v.empty())
+             {
+                 return "a token is required";
+             }
+             c.control_token = v;
+             return {};
+         }},
     };
 }
 
@@ -338,6 +448,16 @@ parse_config(std::vector<std::string> const& args, char const* (*getenv_fn)(char
         {
             return failure(arg, why);
         }
+    }
+    if (char const* inline_credentials = getenv_fn("COGNITOD_CREDENTIALS");
+        inline_credentials != nullptr && settings.credentials_file.empty())
+    {
+        settings.credentials_text = inline_credentials;
+    }
+    if (settings.auth_sigv4 && settings.credentials_file.empty() &&
+        settings.credentials_text.empty())
+    {
+        return failure("--auth", "sigv4 needs --credentials FILE or COGNITOD_CREDENTIALS");
     }
     return {settings, {}, 0};
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cognitod
@@ -30,6 +31,17 @@ struct config
     bool durability_full = false; // fsync every commit (power loss), not just WAL (process crash)
     unsigned threads = 1;
     log_level level = log_level::info;
+
+    // Request signing: off (any caller), or AWS SigV4 verified against the credentials.
+    bool auth_sigv4 = false;
+    std::string credentials_file; // --credentials FILE
+    std::string credentials_text; // COGNITOD_CREDENTIALS: the same content, inline
+    // Request-rate quotas: off, or AWS's defaults with these per-category overrides.
+    bool throttle_aws = false;
+    std::vector<std::pair<std::string, double>> throttle_rates;
+    // The /_cognitod/ endpoints: on or off, and the token they require when set.
+    bool control_enabled = true;
+    std::string control_token;
 
     // The database path actually used.
     std::string database_path() const;

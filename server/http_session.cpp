@@ -41,8 +41,8 @@ bool session_registry::draining()
 http_session::http_session(
     tcp::socket&& socket, app const& application, session_limits limits, session_registry& registry
 )
-    : stream_(std::move(socket)), idle_timer_(stream_.get_executor()), app_(application),
-      limits_(limits), registry_(registry)
+    : stream_(std::move(socket)), idle_timer_(stream_.get_executor()),
+      reply_timer_(stream_.get_executor()), app_(application), limits_(limits), registry_(registry)
 {
     error_code ec;
     auto const endpoint = stream_.socket().remote_endpoint(ec);
@@ -177,10 +177,19 @@ void http_session::on_read(error_code ec, std::size_t /*bytes*/)
         return send(std::move(res), /*keep_alive=*/false);
     }
     auto const req = parser_->release();
-    auto res = app_.handle(req, peer_, local_);
+    std::chrono::milliseconds delay{0};
+    auto res = app_.handle(req, peer_, local_, &delay);
     bool const keep_alive = req.keep_alive() && !registry_.draining();
     res.keep_alive(keep_alive);
-    send(std::move(res), keep_alive);
+    if (delay.count() <= 0)
+    {
+        return send(std::move(res), keep_alive);
+    }
+    // A fault rule's delay: wait on a timer, not on the thread, then answer.
+    auto owned = std::make_shared<aws_json::response>(std::move(res));
+    reply_timer_.expires_after(delay);
+    reply_timer_.async_wait([self = shared_from_this(), owned, keep_alive](error_code)
+                            { self->send(std::move(*owned), keep_alive); });
 }
 
 void http_session::send(aws_json::response&& res, bool keep_alive)

@@ -42,7 +42,8 @@ public:
 class http_session : public std::enable_shared_from_this<http_session>
 {
     beast::tcp_stream stream_;
-    net::steady_timer idle_timer_; // bounds the wait for a request's first byte
+    net::steady_timer idle_timer_;  // bounds the wait for a request's first byte
+    net::steady_timer reply_timer_; // holds an answer back as a fault rule's delay asks
     beast::flat_buffer buffer_;
     boost::optional<http::request_parser<http::string_body>> parser_;
     app const& app_;

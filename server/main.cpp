@@ -3,10 +3,12 @@
 #include "server/app.hpp"
 #include "server/config.hpp"
 #include "server/dispatcher.hpp"
+#include "server/faults.hpp"
 #include "server/ids.hpp"
 #include "server/listener.hpp"
 #include "server/logger.hpp"
 #include "server/seed.hpp"
+#include "server/throttle.hpp"
 #include "storage/store.hpp"
 
 #include <condition_variable>
@@ -15,6 +17,8 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -107,8 +111,25 @@ int run(config const& settings)
     }
 
     dispatcher const calls{model, store, time, ids, settings.region, settings.account_id};
-    app const application{
-        app_services{model, store, calls, time, ids, log, settings.region, settings.account_id}};
+    fault_rules faults{model, std::random_device{}()};
+    std::optional<throttle> limiter;
+    if (settings.throttle_aws)
+    {
+        limiter.emplace(time, settings.throttle_rates);
+    }
+    app const application{app_services{
+        model,
+        store,
+        calls,
+        time,
+        ids,
+        log,
+        settings.region,
+        settings.account_id,
+        settings.control_enabled ? &faults : nullptr,
+        limiter ? &*limiter : nullptr,
+        control_settings{settings.control_enabled, settings.control_token},
+    }};
 
     net::io_context ioc{static_cast<int>(settings.threads)};
     session_registry registry;
@@ -150,6 +171,18 @@ int run(config const& settings)
         }
     );
 
+    if (!server->local_endpoint().address().is_loopback() && !settings.auth_sigv4)
+    {
+        log.write(
+            log_level::warn,
+            "listening on " + url_host(server->local_endpoint()) +
+                ", beyond loopback, with --auth off: anyone who can reach this port can call every "
+                "operation" +
+                (settings.control_enabled && settings.control_token.empty()
+                     ? " and wipe the state through /_cognitod/reset"
+                     : "")
+        );
+    }
     std::cout << "cognitod listening on http://" << url_host(server->local_endpoint()) << ":"
               << server->local_endpoint().port() << std::endl;
     log.write(

@@ -184,3 +184,82 @@ TEST(config, database_path_defaults_to_the_data_dir)
     EXPECT_EQ(parsed({"--data-dir", "/var/lib/c"}).database_path(), "/var/lib/c/cognitod.db");
     EXPECT_EQ(parsed({"--data-dir", "/var/lib/c", "--db", ":memory:"}).database_path(), ":memory:");
 }
+
+TEST(parse_config, reads_auth_throttle_and_control_settings)
+{
+    auto const parsed = parse_config(
+        {"--auth",
+         "sigv4",
+         "--credentials",
+         "keys.json",
+         "--throttle",
+         "aws",
+         "--throttle-rates",
+         "UserResourceUpdate=5,PerUserRead=0.5",
+         "--control",
+         "off",
+         "--control-token",
+         "t"},
+        &no_environment
+    );
+    ASSERT_TRUE(parsed.settings) << parsed.output;
+    EXPECT_TRUE(parsed.settings->auth_sigv4);
+    EXPECT_EQ(parsed.settings->credentials_file, "keys.json");
+    EXPECT_TRUE(parsed.settings->throttle_aws);
+    ASSERT_EQ(parsed.settings->throttle_rates.size(), 2U);
+    EXPECT_EQ(parsed.settings->throttle_rates[0].first, "UserResourceUpdate");
+    EXPECT_DOUBLE_EQ(parsed.settings->throttle_rates[1].second, 0.5);
+    EXPECT_FALSE(parsed.settings->control_enabled);
+    EXPECT_EQ(parsed.settings->control_token, "t");
+}
+
+TEST(parse_config, defaults_to_auth_off_throttle_off_control_on)
+{
+    auto const parsed = parse_config({}, &no_environment);
+    ASSERT_TRUE(parsed.settings);
+    EXPECT_FALSE(parsed.settings->auth_sigv4);
+    EXPECT_FALSE(parsed.settings->throttle_aws);
+    EXPECT_TRUE(parsed.settings->control_enabled);
+    EXPECT_TRUE(parsed.settings->control_token.empty());
+}
+
+TEST(parse_config, takes_inline_credentials_from_the_environment)
+{
+    auto const parsed = parse_config(
+        {"--auth", "sigv4"},
+        [](char const* name) -> char const*
+        { return std::string_view{name} == "COGNITOD_CREDENTIALS" ? "AKID:secret" : nullptr; }
+    );
+    ASSERT_TRUE(parsed.settings) << parsed.output;
+    EXPECT_EQ(parsed.settings->credentials_text, "AKID:secret");
+}
+
+TEST(parse_config, refuses_sigv4_without_credentials)
+{
+    auto const parsed = parse_config({"--auth", "sigv4"}, &no_environment);
+    EXPECT_FALSE(parsed.settings);
+    EXPECT_EQ(
+        parsed.output, "cognitod: --auth: sigv4 needs --credentials FILE or COGNITOD_CREDENTIALS"
+    );
+}
+
+TEST(parse_config, refuses_bad_throttle_rates_naming_the_flag)
+{
+    EXPECT_EQ(
+        parse_config({"--throttle-rates", "Nope=1"}, &no_environment).output,
+        "cognitod: --throttle-rates: 'Nope' is not a quota category (like UserResourceUpdate or "
+        "PerUserRead)"
+    );
+    EXPECT_EQ(
+        parse_config({"--throttle-rates", "UserRead=0"}, &no_environment).output,
+        "cognitod: --throttle-rates: '0' is not a rate above 0 for UserRead"
+    );
+    EXPECT_EQ(
+        parse_config({"--throttle-rates", "UserRead"}, &no_environment).output,
+        "cognitod: --throttle-rates: 'UserRead' is not Category=rate"
+    );
+    EXPECT_EQ(
+        parse_config({"--auth", "iam"}, &no_environment).output,
+        "cognitod: --auth: 'iam' is not off or sigv4"
+    );
+}

@@ -1,0 +1,327 @@
+#include "server/control.hpp"
+
+#include "server/app.hpp"
+#include "server/auth/encoding.hpp"
+#include "server/faults.hpp"
+#include "server/seed.hpp"
+#include "server/throttle.hpp"
+
+#include <openssl/crypto.h>
+
+#include <mutex>
+
+namespace cognitod
+{
+
+namespace
+{
+
+using nlohmann::json;
+
+constexpr std::string_view prefix = "/_cognitod/";
+constexpr std::string_view token_header = "X-Cognitod-Control-Token";
+
+struct exchange
+{
+    app_services const& services;
+    aws_json::request const& req;
+    std::string const& request_id;
+    std::string_view path;
+
+    aws_json::response answer(http::status status, json const& body) const
+    {
+        return aws_json::encode_json(status, body, request_id, req.version());
+    }
+    aws_json::response error(http::status status, std::string_view type, std::string message) const
+    {
+        return answer(status, {{"__type", type}, {"message", std::move(message)}});
+    }
+    aws_json::response method_not_allowed() const
+    {
+        return error(
+            http::status::method_not_allowed,
+            "MethodNotAllowedException",
+            std::string{req.method_string()} + " is not allowed on " + std::string{path}
+        );
+    }
+    aws_json::response not_found() const
+    {
+        return error(
+            http::status::not_found,
+            "NotFoundException",
+            "No such control endpoint: " + std::string{path}
+        );
+    }
+    bool reading() const
+    {
+        return req.method() == http::verb::get || req.method() == http::verb::head;
+    }
+};
+
+// ?a=b&c=d as a JSON object of strings (percent-decoded; '+' is a space).
+json query_parameters(std::string_view target)
+{
+    auto const mark = target.find('?');
+    json out = json::object();
+    if (mark == std::string_view::npos)
+    {
+        return out;
+    }
+    auto const decode = [](std::string_view text)
+    {
+        std::string value;
+        for (std::size_t i = 0; i < text.size(); ++i)
+        {
+            if (text[i] == '+')
+            {
+                value += ' ';
+            }
+            else if (auto const bytes = text[i] == '%' && i + 2 < text.size() ? auth::hex_decode(text.substr(i + 1, 2)) : std::nullopt)
+            {
+                value += *bytes;
+                i += 2;
+            }
+            else
+            {
+                value += text[i];
+            }
+        }
+        return value;
+    };
+    auto rest = target.substr(mark + 1);
+    while (!rest.empty())
+    {
+        auto const amp = rest.find('&');
+        auto const pair = rest.substr(0, amp);
+        auto const eq = pair.find('=');
+        if (eq != std::string_view::npos)
+        {
+            out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
+        }
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    return out;
+}
+
+// The token from X-Cognitod-Control-Token or "Authorization: Bearer <token>", compared in
+// constant time.
+bool token_accepted(aws_json::request const& req, std::string const& token)
+{
+    std::string_view offered;
+    if (auto const header = req.find(token_header); header != req.end())
+    {
+        offered = header->value();
+    }
+    else if (auto const auth = req.find(http::field::authorization); auth != req.end())
+    {
+        constexpr std::string_view bearer = "Bearer ";
+        if (auth->value().starts_with(bearer))
+        {
+            offered = auth->value().substr(bearer.size());
+        }
+    }
+    return offered.size() == token.size() &&
+           CRYPTO_memcmp(offered.data(), token.data(), token.size()) == 0;
+}
+
+aws_json::response health(exchange const& x)
+{
+    if (!x.reading())
+    {
+        return x.method_not_allowed();
+    }
+    return x.answer(http::status::ok, {{"status", "ok"}, {"version", COGNITOD_VERSION}});
+}
+
+aws_json::response seed(exchange const& x)
+{
+    if (x.req.method() != http::verb::post)
+    {
+        return x.method_not_allowed();
+    }
+    auto const& s = x.services;
+    try
+    {
+        auto const outcome = apply_seed(
+            s.model,
+            s.store,
+            s.ids,
+            s.time.now_ms(),
+            s.region,
+            s.account_id,
+            x.req.body(),
+            seed_mode::always
+        );
+        return x.answer(
+            http::status::ok,
+            {{"PoolsCreated", outcome.pools_created},
+             {"ClientsCreated", outcome.clients_created},
+             {"UsersCreated", outcome.users_created},
+             {"DevicesCreated", outcome.devices_created}}
+        );
+    }
+    catch (seed_error const& e)
+    {
+        return x.error(http::status::bad_request, "InvalidSeedException", e.what());
+    }
+}
+
+// The outbox: every code cognitod would have sent, for tests and demos to read.
+aws_json::response messages(exchange const& x)
+{
+    auto& store = x.services.store;
+    std::lock_guard lock{store.mutex()};
+    if (x.req.method() == http::verb::delete_)
+    {
+        store.clear_messages();
+        return x.answer(http::status::ok, json::object());
+    }
+    if (!x.reading())
+    {
+        return x.method_not_allowed();
+    }
+    auto const query = query_parameters(x.req.target());
+    json list = json::array();
+    for (auto const& m : store.list_messages(query.value("pool", ""), query.value("username", "")))
+    {
+        list.push_back({
+            {"UserPoolId", m.pool_id},
+            {"Username", m.username},
+            {"DeliveryMedium", m.medium},
+            {"Destination", m.destination},
+            {"Purpose", m.purpose},
+            {"Code", m.code},
+            {"Message", m.text},
+            {"CreatedDate", static_cast<double>(m.created) / 1000.0},
+        });
+    }
+    return x.answer(http::status::ok, {{"Messages", list}});
+}
+
+// Wipes every pool, user, device and message, and the fault rules and rate buckets with them;
+// the configuration (flags, credentials) stays.
+aws_json::response reset(exchange const& x)
+{
+    if (x.req.method() != http::verb::post)
+    {
+        return x.method_not_allowed();
+    }
+    {
+        std::lock_guard lock{x.services.store.mutex()};
+        x.services.store.wipe();
+    }
+    if (x.services.faults != nullptr)
+    {
+        x.services.faults->clear();
+    }
+    if (x.services.limiter != nullptr)
+    {
+        x.services.limiter->reset();
+    }
+    return x.answer(http::status::ok, json::object());
+}
+
+// GET lists the rules, POST adds one, DELETE removes all of them or (/faults/<id>) one.
+aws_json::response faults(exchange const& x, std::string_view id)
+{
+    if (x.services.faults == nullptr)
+    {
+        return x.not_found();
+    }
+    auto& rules = *x.services.faults;
+    if (x.req.method() == http::verb::delete_)
+    {
+        if (id.empty())
+        {
+            return x.answer(http::status::ok, {{"Removed", rules.clear()}});
+        }
+        if (!rules.remove(id))
+        {
+            return x.error(
+                http::status::not_found,
+                "NotFoundException",
+                "No fault rule " + std::string{id} + "."
+            );
+        }
+        return x.answer(http::status::ok, {{"Removed", 1}});
+    }
+    if (!id.empty())
+    {
+        return x.method_not_allowed();
+    }
+    if (x.reading())
+    {
+        return x.answer(http::status::ok, {{"Rules", rules.list()}});
+    }
+    if (x.req.method() != http::verb::post)
+    {
+        return x.method_not_allowed();
+    }
+    auto const body = json::parse(x.req.body(), nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded())
+    {
+        return x.error(
+            http::status::bad_request, "InvalidFaultRuleException", "The body is not JSON."
+        );
+    }
+    try
+    {
+        return x.answer(http::status::ok, rules.add(body));
+    }
+    catch (invalid_fault_rule const& e)
+    {
+        return x.error(http::status::bad_request, "InvalidFaultRuleException", e.what());
+    }
+}
+
+} // namespace
+
+aws_json::response handle_control(
+    app_services const& services, aws_json::request const& req, std::string const& request_id
+)
+{
+    std::string_view target = req.target();
+    exchange const x{services, req, request_id, target.substr(0, target.find('?'))};
+    if (!services.control.enabled)
+    {
+        // Switched off, the endpoints do not exist: the same 404 as any unknown path.
+        return x.error(
+            http::status::not_found, "NotFoundException", "No such resource: " + std::string{x.path}
+        );
+    }
+    if (!services.control.token.empty() && !token_accepted(req, services.control.token))
+    {
+        auto res = x.error(
+            http::status::unauthorized,
+            "UnauthorizedException",
+            "The control endpoints need the control token: send it as X-Cognitod-Control-Token "
+            "or as Authorization: Bearer."
+        );
+        res.set(http::field::www_authenticate, "Bearer");
+        return res;
+    }
+    auto const name = x.path.substr(prefix.size());
+    if (name == "health")
+    {
+        return health(x);
+    }
+    if (name == "seed")
+    {
+        return seed(x);
+    }
+    if (name == "messages")
+    {
+        return messages(x);
+    }
+    if (name == "reset")
+    {
+        return reset(x);
+    }
+    if (name == "faults" || name.starts_with("faults/"))
+    {
+        return faults(x, name.size() > 7 ? name.substr(7) : std::string_view{});
+    }
+    return x.not_found();
+}
+
+} // namespace cognitod

@@ -1,0 +1,26 @@
+// cognitod's own endpoints under /_cognitod/: health, reset, seed, messages (the outbox) and
+// faults. Stateless functions over the app's services; thread-safe as those services are.
+#pragma once
+
+#include "server/aws_json.hpp"
+
+#include <string>
+
+namespace cognitod
+{
+
+struct app_services;
+
+// Who may use the control endpoints: nobody (enabled false), anyone, or holders of the token.
+struct control_settings
+{
+    bool enabled = true;
+    std::string token; // empty: no token needed
+};
+
+// Answers one request whose path starts with /_cognitod/.
+aws_json::response handle_control(
+    app_services const& services, aws_json::request const& req, std::string const& request_id
+);
+
+} // namespace cognitod
