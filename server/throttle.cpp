@@ -152,6 +152,8 @@ constexpr auto categories = std::to_array<operation_category>({
     {"UpdateGroup", "UserPoolResourceUpdate"},
     {"UpdateIdentityProvider", "UserPoolResourceUpdate"},
     {"UpdateResourceServer", "UserPoolResourceUpdate"},
+    {"GetTokensFromRefreshToken", "UserToken"},
+    {"RevokeToken", "UserToken"},
     {"DescribeUserPoolClient", "UserPoolClientRead"},
     {"ListUserPoolClients", "UserPoolClientRead"},
     {"CreateUserPoolClient", "UserPoolClientUpdate"},
