@@ -4,7 +4,9 @@
 #include "server/operations/sign_in.hpp"
 #include "server/throttle.hpp"
 
+#include <array>
 #include <chrono>
+#include <ctime>
 
 namespace cognitod
 {
@@ -56,6 +58,18 @@ std::string issuer_base(aws_json::request const& req, std::string_view local_add
         base += std::string{local_address};
     }
     return base;
+}
+
+// RFC 9110's IMF-fixdate ("Mon, 30 Nov 2026 22:34:26 GMT"), as AWS sends in Date: the SDKs
+// correct their clock skew from it when a signature is refused as expired.
+std::string http_date(std::int64_t epoch_ms)
+{
+    std::time_t const seconds = epoch_ms / 1000;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    std::array<char, 32> text{};
+    auto const length = std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    return std::string{text.data(), length};
 }
 
 std::string_view path_of(aws_json::request const& req)
@@ -215,6 +229,13 @@ aws_json::response app::handle(
     if (delay != nullptr)
     {
         *delay = held_back;
+    }
+    try
+    {
+        res.set(http::field::date, http_date(services_.time.now_ms()));
+    }
+    catch (...) // NOLINT(bugprone-empty-catch): an answer without Date is still an answer
+    {
     }
     if (req.method() == http::verb::head)
     {

@@ -333,3 +333,16 @@ TEST_F(app_handle, a_storage_failure_halfway_through_a_call_rolls_all_of_it_back
         "User does not exist."
     );
 }
+
+TEST_F(app_handle, dates_every_answer_as_aws_does)
+{
+    // The SDKs correct their clock skew from Date when a signature is refused as expired.
+    EXPECT_EQ(
+        handle(aws_call("ListUserPools", R"({"MaxResults":1})"))[http::field::date],
+        "Tue, 07 May 2024 16:52:22 GMT"
+    );
+    EXPECT_EQ(
+        handle(plain(http::verb::get, "/nowhere"))[http::field::date],
+        "Tue, 07 May 2024 16:52:22 GMT"
+    );
+}
