@@ -1,6 +1,7 @@
 #include "server/auth/encoding.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <array>
 
@@ -121,6 +122,22 @@ std::string sha256(std::string_view bytes)
     std::array<unsigned char, 32> digest{};
     unsigned int size = 0;
     EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr);
+    return {reinterpret_cast<char const*>(digest.data()), size};
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view message)
+{
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    HMAC(
+        EVP_sha256(),
+        key.data(),
+        static_cast<int>(key.size()),
+        reinterpret_cast<unsigned char const*>(message.data()),
+        message.size(),
+        digest.data(),
+        &size
+    );
     return {reinterpret_cast<char const*>(digest.data()), size};
 }
 

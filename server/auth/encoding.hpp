@@ -16,5 +16,7 @@ std::string hex_encode(std::string_view bytes);
 // anything else.
 std::optional<std::string> hex_decode(std::string_view text);
 std::string sha256(std::string_view bytes); // raw 32 bytes
+// HMAC-SHA256 of message under key, raw 32 bytes (SigV4's key chain feeds one into the next).
+std::string hmac_sha256(std::string_view key, std::string_view message);
 
 } // namespace cognitod::auth
