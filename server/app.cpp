@@ -80,6 +80,30 @@ std::string_view path_of(aws_json::request const& req)
 
 } // namespace
 
+auth::sigv4::credential const* app::authenticate(aws_json::request const& req) const
+{
+    if (services_.credentials == nullptr)
+    {
+        return nullptr;
+    }
+    // Operations the model marks `authtype: none` are authorised by tokens or a session, never by
+    // a signature, which AWS does not check on them.
+    if (auto const target = req.find("X-Amz-Target"); target != req.end())
+    {
+        std::string_view const name = target->value();
+        if (name.starts_with(aws_json::target_prefix))
+        {
+            auto const* op =
+                services_.model.find_operation(name.substr(aws_json::target_prefix.size()));
+            if (op != nullptr && op->unsigned_request)
+            {
+                return nullptr;
+            }
+        }
+    }
+    return &auth::sigv4::verify(req, *services_.credentials, services_.time.now_ms() / 1000);
+}
+
 aws_json::response app::handle_aws(
     aws_json::request const& req,
     std::string const& request_id,
@@ -88,6 +112,8 @@ aws_json::response app::handle_aws(
     std::chrono::milliseconds& delay
 ) const
 {
+    // The signature first, as AWS checks it before it reads the body.
+    auto const* caller = authenticate(req);
     auto const call = aws_json::decode(req);
     call_info info{
         request_id,
@@ -95,6 +121,20 @@ aws_json::response app::handle_aws(
         source_ip(req, peer),
         issuer_base(req, local),
     };
+    auto const region = info.region.empty() ? services_.region : info.region;
+    if (caller != nullptr)
+    {
+        auto const pool = call.input.find("UserPoolId");
+        auth::sigv4::authorize(
+            *caller,
+            call.operation,
+            services_.account_id,
+            pool != call.input.end() && pool->is_string()
+                ? "arn:aws:cognito-idp:" + region + ":" + services_.account_id + ":userpool/" +
+                      pool->get<std::string>()
+                : std::string{"*"}
+        );
+    }
     // Injected faults, then quotas, before validation and the handler: a faulted or throttled
     // call changes nothing.
     if (services_.faults != nullptr)
@@ -110,9 +150,7 @@ aws_json::response app::handle_aws(
     }
     if (services_.limiter != nullptr)
     {
-        services_.limiter->admit(
-            call.operation, info.region.empty() ? services_.region : info.region, call.input
-        );
+        services_.limiter->admit(call.operation, region, call.input);
     }
     auto const output = services_.calls.invoke(call.operation, call.input, info);
     return aws_json::encode_result(output, request_id, req.version());

@@ -2,6 +2,7 @@
 // Immutable after construction; handle() is safe to call from several threads at once.
 #pragma once
 
+#include "server/auth/sigv4.hpp"
 #include "server/aws_json.hpp"
 #include "server/config.hpp"
 #include "server/control.hpp"
@@ -29,8 +30,9 @@ struct app_services
     std::string region;
     std::string account_id;
     // The optional stages of a call, each thread-safe on its own; null where switched off.
-    fault_rules* faults = nullptr; // /_cognitod/faults
-    throttle* limiter = nullptr;   // --throttle aws
+    auth::sigv4::credential_set const* credentials = nullptr; // --auth sigv4
+    fault_rules* faults = nullptr;                            // /_cognitod/faults
+    throttle* limiter = nullptr;                              // --throttle aws
     control_settings control{};
 };
 
@@ -38,6 +40,9 @@ class app
 {
     app_services services_;
 
+    // With --auth sigv4: the credential that signed a signed operation (nullptr for the
+    // operations AWS leaves unsigned). Throws aws_error as AWS refuses a bad signature.
+    auth::sigv4::credential const* authenticate(aws_json::request const& req) const;
     aws_json::response handle_aws(
         aws_json::request const& req,
         std::string const& request_id,

@@ -63,6 +63,44 @@ std::string url_host(tcp::endpoint const& endpoint)
     return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
 }
 
+// The keys --auth sigv4 accepts, from --credentials FILE or COGNITOD_CREDENTIALS; every
+// operation a key is limited to must exist, so a typo cannot silently deny everything.
+auth::sigv4::credential_set
+load_credentials(config const& settings, schema::service_model const& model)
+{
+    std::string text;
+    if (!settings.credentials_file.empty())
+    {
+        try
+        {
+            text = read_file(settings.credentials_file);
+        }
+        catch (std::exception const&)
+        {
+            throw std::runtime_error("cannot read " + settings.credentials_file);
+        }
+    }
+    else
+    {
+        text = settings.credentials_text;
+    }
+    auto credentials = auth::sigv4::parse_credentials(text);
+    for (auto const& [id, key] : credentials.all())
+    {
+        for (auto const& operation : key.allowed_operations.value_or(std::vector<std::string>{}))
+        {
+            if (model.find_operation(operation) == nullptr)
+            {
+                throw std::runtime_error(
+                    "AllowedOperations of " + id + " names " + operation +
+                    ", which is not a cognito-idp operation"
+                );
+            }
+        }
+    }
+    return credentials;
+}
+
 int run(config const& settings)
 {
     logger const log{settings.level};
@@ -110,6 +148,20 @@ int run(config const& settings)
         }
     }
 
+    std::optional<auth::sigv4::credential_set> credentials;
+    if (settings.auth_sigv4)
+    {
+        try
+        {
+            credentials = load_credentials(settings, model);
+        }
+        catch (std::exception const& e)
+        {
+            std::cerr << "cognitod: --credentials: " << e.what() << '\n';
+            return 2;
+        }
+    }
+
     dispatcher const calls{model, store, time, ids, settings.region, settings.account_id};
     fault_rules faults{model, std::random_device{}()};
     std::optional<throttle> limiter;
@@ -126,6 +178,7 @@ int run(config const& settings)
         log,
         settings.region,
         settings.account_id,
+        credentials ? &*credentials : nullptr,
         settings.control_enabled ? &faults : nullptr,
         limiter ? &*limiter : nullptr,
         control_settings{settings.control_enabled, settings.control_token},

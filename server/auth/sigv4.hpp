@@ -45,6 +45,8 @@ public:
     // nullptr when no credential has this key id. The pointer lives as long as the set.
     credential const* find(std::string_view access_key_id) const;
     std::size_t size() const noexcept { return by_key_id_.size(); }
+    // Every credential, by key id.
+    auto const& all() const noexcept { return by_key_id_; }
 };
 
 // Either JSON, {"Credentials":[{"AccessKeyId":…,"SecretAccessKey":…,"SessionToken":…,

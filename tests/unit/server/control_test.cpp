@@ -44,6 +44,7 @@ protected:
             log_,
             "us-east-1",
             account_id,
+            nullptr,
             control.enabled ? &faults_ : nullptr,
             throttled ? &limiter_ : nullptr,
             std::move(control),
