@@ -38,7 +38,8 @@ class dispatcher
     std::unordered_map<std::string_view, entry> operations_;
 
     // Builds the request's context, then runs fn under the store's lock in one transaction
-    // (BEGIN IMMEDIATE for writes); a throw rolls it back.
+    // (BEGIN IMMEDIATE for writes); a throw rolls it back. A committed write bumps the store's
+    // version.
     template <class Fn> json in_transaction(access mode, call_info const& info, Fn&& fn) const
     {
         request_context ctx{
@@ -59,6 +60,10 @@ class dispatcher
         };
         json output = std::forward<Fn>(fn)(ctx);
         tx.commit();
+        if (mode == access::write)
+        {
+            store_.note_write();
+        }
         return output;
     }
 

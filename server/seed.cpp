@@ -386,6 +386,7 @@ seed_outcome apply_seed(
     auto const outcome = seeder{model, ctx}.run(doc);
     store.record_seed(sha, now_ms);
     tx.commit();
+    store.note_write();
     return outcome;
 }
 

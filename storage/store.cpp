@@ -477,6 +477,19 @@ store::list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t li
     return devices;
 }
 
+std::vector<device> store::list_all_devices(std::int64_t user_id)
+{
+    auto st = db_.cached("SELECT " COGNITOD_DEVICE_COLUMNS " FROM devices WHERE user_id = ?1"
+                         " ORDER BY seq");
+    st->bind(1, user_id);
+    std::vector<device> devices;
+    while (st->step())
+    {
+        devices.push_back(read_device(*st));
+    }
+    return devices;
+}
+
 void store::update_device(device const& d)
 {
     auto st = db_.cached(
@@ -520,6 +533,7 @@ void store::record_seed(std::string_view sha256, std::int64_t now)
 void store::wipe()
 {
     db_.exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
+    note_write();
 }
 
 } // namespace cognitod::storage

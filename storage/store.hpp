@@ -1,12 +1,15 @@
 // Typed persistence for pools, users and devices. Lookups return std::optional; the caller picks
 // the AWS error for "missing". Throws sqlite_error only for broken SQL or I/O.
-// Not thread-safe: callers hold mutex() for the whole transaction they run.
+// Not thread-safe: callers hold mutex() for the whole transaction they run (version() and
+// note_write() excepted: they are atomic).
 #pragma once
 
 #include "storage/records.hpp"
 #include "storage/sqlite.hpp"
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +23,7 @@ class store
 {
     database db_;
     std::mutex mutex_;
+    std::atomic<std::uint64_t> version_{1};
 
     std::vector<attribute> load_attributes(std::int64_t user_id);
     std::optional<user> read_user(statement& st);
@@ -33,6 +37,12 @@ public:
     // Guards the connection: hold it across a transaction and every call made inside it.
     std::mutex& mutex() noexcept { return mutex_; }
     database& db() noexcept { return db_; }
+
+    // A number that grows with every committed write, so a watcher (the web console) can tell
+    // "changed since" without reading the tables. Writers call note_write() after commit, while
+    // they still hold mutex(); a reader holding mutex() sees the version of what it reads.
+    std::uint64_t version() const noexcept { return version_.load(); }
+    void note_write() noexcept { ++version_; }
 
     // Pools
     std::int64_t insert_user_pool(user_pool const& pool);
@@ -78,6 +88,8 @@ public:
     // other kind).
     std::vector<device>
     list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t limit);
+    // Every device of the user, remembered or not, oldest first (for the web console).
+    std::vector<device> list_all_devices(std::int64_t user_id);
     void update_device(device const& d);
     // True when the device existed, belonged to the user and is now gone.
     bool delete_device(std::int64_t user_id, std::string_view key);
@@ -121,7 +133,8 @@ public:
     // Seeds: a seed's SHA-256 is recorded once it has been applied.
     bool seed_applied(std::string_view sha256);
     void record_seed(std::string_view sha256, std::int64_t now);
-    // Removes every pool, user and device (the applied-seed record and the outbox too).
+    // Removes every pool, user and device (the applied-seed record and the outbox too), and
+    // counts as a write.
     void wipe();
 };
 

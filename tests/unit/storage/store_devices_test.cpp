@@ -106,6 +106,17 @@ TEST_F(store_devices, list_devices_returns_only_remembered_devices_of_the_user)
     );
 }
 
+TEST_F(store_devices, list_all_devices_returns_remembered_and_not_remembered_of_the_user)
+{
+    make_device(device_key(1)).insert(s_, alice_);
+    make_device(device_key(2)).not_remembered().insert(s_, alice_);
+    make_device(device_key(3)).insert(s_, bob_);
+    EXPECT_EQ(
+        keys(s_.list_all_devices(alice_.id)),
+        (std::vector<std::string>{device_key(1), device_key(2)})
+    );
+}
+
 TEST_F(store_devices, list_devices_pages_by_seq)
 {
     for (int n = 1; n <= 5; ++n)

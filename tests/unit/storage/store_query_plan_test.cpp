@@ -77,6 +77,15 @@ TEST_F(store_query_plan, list_devices_by_user_uses_the_user_index)
                                                             << plans;
 }
 
+TEST_F(store_query_plan, list_all_devices_uses_the_user_index)
+{
+    auto const plans = plans_of(s_, [&] { s_.list_all_devices(1); });
+    EXPECT_FALSE(scans(plans)) << plans;
+    EXPECT_NE(plans.find("devices_by_user"), std::string::npos) << plans;
+    EXPECT_EQ(plans.find("TEMP B-TREE"), std::string::npos) << "sorts instead of using the index\n"
+                                                            << plans;
+}
+
 TEST_F(store_query_plan, delete_device_uses_an_index)
 {
     auto const plans = plans_of(s_, [&] { s_.delete_device(1, device_key(9)); });

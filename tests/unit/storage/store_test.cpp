@@ -168,3 +168,11 @@ TEST(store_seeds, wipe_removes_everything_and_forgets_seeds)
     EXPECT_EQ(rows(s, "devices"), 0);
     EXPECT_FALSE(s.seed_applied("abc123"));
 }
+
+TEST(store_version, wipe_counts_as_a_write)
+{
+    store s{":memory:"};
+    auto const before = s.version();
+    s.wipe();
+    EXPECT_GT(s.version(), before);
+}
