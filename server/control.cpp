@@ -2,6 +2,7 @@
 
 #include "server/app.hpp"
 #include "server/auth/encoding.hpp"
+#include "server/console.hpp"
 #include "server/faults.hpp"
 #include "server/seed.hpp"
 #include "server/throttle.hpp"
@@ -58,49 +59,10 @@ struct exchange
     }
 };
 
-// ?a=b&c=d as a JSON object of strings (percent-decoded; '+' is a space).
-json query_parameters(std::string_view target)
+bool same_token(std::string_view offered, std::string const& token)
 {
-    auto const mark = target.find('?');
-    json out = json::object();
-    if (mark == std::string_view::npos)
-    {
-        return out;
-    }
-    auto const decode = [](std::string_view text)
-    {
-        std::string value;
-        for (std::size_t i = 0; i < text.size(); ++i)
-        {
-            if (text[i] == '+')
-            {
-                value += ' ';
-            }
-            else if (auto const bytes = text[i] == '%' && i + 2 < text.size() ? auth::hex_decode(text.substr(i + 1, 2)) : std::nullopt)
-            {
-                value += *bytes;
-                i += 2;
-            }
-            else
-            {
-                value += text[i];
-            }
-        }
-        return value;
-    };
-    auto rest = target.substr(mark + 1);
-    while (!rest.empty())
-    {
-        auto const amp = rest.find('&');
-        auto const pair = rest.substr(0, amp);
-        auto const eq = pair.find('=');
-        if (eq != std::string_view::npos)
-        {
-            out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
-        }
-        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    }
-    return out;
+    return offered.size() == token.size() &&
+           CRYPTO_memcmp(offered.data(), token.data(), token.size()) == 0;
 }
 
 // The token from X-Cognitod-Control-Token or "Authorization: Bearer <token>", compared in
@@ -120,8 +82,24 @@ bool token_accepted(aws_json::request const& req, std::string const& token)
             offered = auth->value().substr(bearer.size());
         }
     }
-    return offered.size() == token.size() &&
-           CRYPTO_memcmp(offered.data(), token.data(), token.size()) == 0;
+    return same_token(offered, token);
+}
+
+// The console's exceptions to the header rule: a browser opening a link sends no header, so its
+// page takes the token as ?token= (and hands it to the script, which sends the header on every API
+// call); the style sheet and script hold no state and need no token. Nothing else reads ?token=.
+bool console_admits(aws_json::request const& req, std::string_view rest, std::string const& token)
+{
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+    {
+        return false;
+    }
+    if (console::is_public_asset(rest))
+    {
+        return true;
+    }
+    return console::is_page(rest) &&
+           same_token(query_parameters(req.target()).value("token", ""), token);
 }
 
 aws_json::response health(exchange const& x)
@@ -276,6 +254,50 @@ aws_json::response faults(exchange const& x, std::string_view id)
 
 } // namespace
 
+json query_parameters(std::string_view target)
+{
+    auto const mark = target.find('?');
+    json out = json::object();
+    if (mark == std::string_view::npos)
+    {
+        return out;
+    }
+    auto const decode = [](std::string_view text)
+    {
+        std::string value;
+        for (std::size_t i = 0; i < text.size(); ++i)
+        {
+            if (text[i] == '+')
+            {
+                value += ' ';
+            }
+            else if (auto const bytes = text[i] == '%' && i + 2 < text.size() ? auth::hex_decode(text.substr(i + 1, 2)) : std::nullopt)
+            {
+                value += *bytes;
+                i += 2;
+            }
+            else
+            {
+                value += text[i];
+            }
+        }
+        return value;
+    };
+    auto rest = target.substr(mark + 1);
+    while (!rest.empty())
+    {
+        auto const amp = rest.find('&');
+        auto const pair = rest.substr(0, amp);
+        auto const eq = pair.find('=');
+        if (eq != std::string_view::npos)
+        {
+            out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
+        }
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    return out;
+}
+
 aws_json::response handle_control(
     app_services const& services, aws_json::request const& req, std::string const& request_id
 )
@@ -289,7 +311,11 @@ aws_json::response handle_control(
             http::status::not_found, "NotFoundException", "No such resource: " + std::string{x.path}
         );
     }
-    if (!services.control.token.empty() && !token_accepted(req, services.control.token))
+    auto const name = x.path.substr(prefix.size());
+    bool const ui = name == "ui" || name.starts_with("ui/");
+    auto const& token = services.control.token;
+    if (!token.empty() && !token_accepted(req, token) &&
+        !(ui && console_admits(req, name.substr(2), token)))
     {
         auto res = x.error(
             http::status::unauthorized,
@@ -300,7 +326,10 @@ aws_json::response handle_control(
         res.set(http::field::www_authenticate, "Bearer");
         return res;
     }
-    auto const name = x.path.substr(prefix.size());
+    if (ui)
+    {
+        return console::handle(services, req, request_id, name.substr(2));
+    }
     if (name == "health")
     {
         return health(x);

@@ -1,10 +1,14 @@
-// cognitod's own endpoints under /_cognitod/: health, reset, seed, messages (the outbox) and
-// faults. Stateless functions over the app's services; thread-safe as those services are.
+// cognitod's own endpoints under /_cognitod/: health, reset, seed, messages (the outbox),
+// faults and the web console (ui, in console.hpp). Stateless functions over the app's services;
+// thread-safe as those services are.
 #pragma once
 
 #include "server/aws_json.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
+#include <string_view>
 
 namespace cognitod
 {
@@ -17,6 +21,9 @@ struct control_settings
     bool enabled = true;
     std::string token; // empty: no token needed
 };
+
+// A target's ?a=b&c=d as a JSON object of strings (percent-decoded; '+' is a space).
+nlohmann::json query_parameters(std::string_view target);
 
 // Answers one request whose path starts with /_cognitod/.
 aws_json::response handle_control(

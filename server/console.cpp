@@ -1,0 +1,274 @@
+#include "server/console.hpp"
+
+#include "server/app.hpp"
+#include "server/control.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+
+namespace cognitod::console
+{
+
+namespace
+{
+
+using nlohmann::json;
+
+constexpr std::string_view base_path = "/_cognitod/ui";
+constexpr std::string_view page_name = "index.html";
+// Everything from cognitod itself: no inline script or style, no other origin, no framing.
+constexpr std::string_view security_policy =
+    "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// Pools and users are read a page at a time, as the List* operations do.
+constexpr std::size_t page_size = 500;
+
+// The asset a path names ("" and "/" name the page), or "" when it names none.
+std::string_view asset_name(std::string_view rest)
+{
+    if (rest.empty() || rest == "/")
+    {
+        return page_name;
+    }
+    return rest.substr(1);
+}
+
+std::optional<std::string_view> find_asset(std::string_view name)
+{
+    for (auto const& [asset, content] : embedded_assets())
+    {
+        if (asset == name)
+        {
+            return content;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view content_type_of(std::string_view name)
+{
+    if (name.ends_with(".html"))
+    {
+        return "text/html; charset=utf-8";
+    }
+    if (name.ends_with(".css"))
+    {
+        return "text/css; charset=utf-8";
+    }
+    if (name.ends_with(".js"))
+    {
+        return "text/javascript; charset=utf-8";
+    }
+    return "application/octet-stream";
+}
+
+bool reading(aws_json::request const& req)
+{
+    return req.method() == http::verb::get || req.method() == http::verb::head;
+}
+
+// The console's answers describe live state: never cached, never sniffed, never sent onwards.
+void mark_private(aws_json::response& res)
+{
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+}
+
+aws_json::response answer(
+    aws_json::request const& req, std::string const& request_id, http::status s, json const& body
+)
+{
+    auto res = aws_json::encode_json(s, body, request_id, req.version());
+    mark_private(res);
+    return res;
+}
+
+aws_json::response error(
+    aws_json::request const& req,
+    std::string const& request_id,
+    http::status s,
+    std::string_view type,
+    std::string const& message
+)
+{
+    return answer(req, request_id, s, {{"__type", type}, {"message", message}});
+}
+
+aws_json::response serve_asset(
+    aws_json::request const& req,
+    std::string const& request_id,
+    std::string_view name,
+    std::string_view content
+)
+{
+    aws_json::response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, content_type_of(name));
+    res.set("Content-Security-Policy", security_policy);
+    res.set("x-amzn-RequestId", request_id);
+    mark_private(res);
+    res.body() = std::string{content};
+    res.prepare_payload();
+    return res;
+}
+
+json device_json(storage::device const& d)
+{
+    return {
+        {"DeviceKey", d.key},
+        {"DeviceName", d.name},
+        {"DeviceRememberedStatus", d.remembered ? "remembered" : "not_remembered"},
+        {"DeviceLastAuthenticatedDate",
+         d.last_authenticated ? json(static_cast<double>(*d.last_authenticated) / 1000.0)
+                              : json(nullptr)},
+        {"LastIpUsed", d.last_ip},
+    };
+}
+
+json users_json(storage::store& store, std::int64_t pool_seq)
+{
+    json users = json::array();
+    std::int64_t after = 0;
+    for (;;)
+    {
+        auto const batch = store.list_users(pool_seq, after, page_size, std::nullopt);
+        for (auto const& u : batch)
+        {
+            json devices = json::array();
+            for (auto const& d : store.list_all_devices(u.id))
+            {
+                devices.push_back(device_json(d));
+            }
+            users.push_back({
+                {"Username", u.username},
+                {"UserStatus", u.status},
+                {"Enabled", u.enabled},
+                {"Devices", std::move(devices)},
+            });
+        }
+        if (batch.size() < page_size)
+        {
+            return users;
+        }
+        after = batch.back().id;
+    }
+}
+
+// Every pool, user and device with the version they were read at, in one read transaction.
+json snapshot(storage::store& store)
+{
+    std::lock_guard lock{store.mutex()};
+    storage::transaction tx{store.db(), storage::transaction_mode::deferred};
+    json pools = json::array();
+    std::int64_t after = 0;
+    for (;;)
+    {
+        auto const batch = store.list_user_pools(after, page_size);
+        for (auto const& p : batch)
+        {
+            pools.push_back({{"Id", p.id}, {"Name", p.name}, {"Users", users_json(store, p.seq)}});
+        }
+        if (batch.size() < page_size)
+        {
+            break;
+        }
+        after = batch.back().seq;
+    }
+    json out{{"Changed", true}, {"Version", store.version()}, {"UserPools", std::move(pools)}};
+    tx.commit();
+    return out;
+}
+
+// GET .../api/state[?since=N]: {"Changed": false} while the version is still N, else everything.
+aws_json::response
+state(app_services const& services, aws_json::request const& req, std::string const& request_id)
+{
+    auto const query = query_parameters(req.target());
+    std::string const since_text = query.value("since", "");
+    std::uint64_t since = 0;
+    auto const* const end = since_text.data() + since_text.size();
+    if (auto const [ptr, ec] = std::from_chars(since_text.data(), end, since);
+        ec != std::errc{} || ptr != end)
+    {
+        since = 0; // absent or not a number: send everything
+    }
+    if (auto const version = services.store.version(); since != 0 && since == version)
+    {
+        return answer(
+            req, request_id, http::status::ok, {{"Changed", false}, {"Version", version}}
+        );
+    }
+    return answer(req, request_id, http::status::ok, snapshot(services.store));
+}
+
+// POST .../api/forget-device {UserPoolId, Username, DeviceKey}: AdminForgetDevice itself, with
+// its validation, its transaction and its errors.
+aws_json::response forget_device(
+    app_services const& services, aws_json::request const& req, std::string const& request_id
+)
+{
+    auto const input = json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
+    if (input.is_discarded() || !input.is_object())
+    {
+        throw errors::serialization("Expected a JSON object as the request body.");
+    }
+    services.calls.invoke("AdminForgetDevice", input, call_info{request_id, {}, {}, {}});
+    return answer(req, request_id, http::status::ok, json::object());
+}
+
+} // namespace
+
+bool is_page(std::string_view rest)
+{
+    return asset_name(rest) == page_name;
+}
+
+bool is_public_asset(std::string_view rest)
+{
+    return !is_page(rest) && !rest.starts_with("/api/") && find_asset(asset_name(rest));
+}
+
+aws_json::response handle(
+    app_services const& services,
+    aws_json::request const& req,
+    std::string const& request_id,
+    std::string_view rest
+)
+{
+    auto const path = std::string{base_path} + std::string{rest};
+    auto const not_allowed = [&]
+    {
+        return error(
+            req,
+            request_id,
+            http::status::method_not_allowed,
+            "MethodNotAllowedException",
+            std::string{req.method_string()} + " is not allowed on " + path
+        );
+    };
+    if (rest == "/api/state")
+    {
+        return reading(req) ? state(services, req, request_id) : not_allowed();
+    }
+    if (rest == "/api/forget-device")
+    {
+        return req.method() == http::verb::post ? forget_device(services, req, request_id)
+                                                : not_allowed();
+    }
+    auto const name = asset_name(rest);
+    auto const content = rest.starts_with("/api/") ? std::nullopt : find_asset(name);
+    if (!content)
+    {
+        return error(
+            req,
+            request_id,
+            http::status::not_found,
+            "NotFoundException",
+            "No such control endpoint: " + path
+        );
+    }
+    return reading(req) ? serve_asset(req, request_id, name, *content) : not_allowed();
+}
+
+} // namespace cognitod::console

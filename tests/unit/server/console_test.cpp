@@ -1,0 +1,293 @@
+// The web console through app::handle: its embedded assets and their headers, the state API and
+// its version, forgetting a device through AdminForgetDevice, and the control switches.
+#include "server/app.hpp"
+#include "unit/server/fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace
+{
+
+using namespace cognitod::testing;
+using cognitod::app;
+using cognitod::app_services;
+using cognitod::control_settings;
+using cognitod::log_level;
+using cognitod::logger;
+namespace http = cognitod::http;
+using request = cognitod::aws_json::request;
+using response = cognitod::aws_json::response;
+
+class console : public ::testing::Test
+{
+protected:
+    fixture f_;
+    logger log_{log_level::error};
+    std::string pool_;
+    created_user alice_;
+    std::string phone_;
+
+    void SetUp() override
+    {
+        pool_ = make_pool().named("demo").with_device_tracking().insert(f_);
+        alice_ = make_user("alice").with_password("Passw0rd!").insert(f_, pool_);
+        phone_ = make_device().named("alice-phone").insert(f_, alice_);
+    }
+
+    app make_app(control_settings control = {})
+    {
+        return app{app_services{
+            cognito_model(),
+            f_.store,
+            f_.calls,
+            f_.time,
+            f_.ids,
+            log_,
+            "us-east-1",
+            account_id,
+            nullptr,
+            nullptr,
+            nullptr,
+            std::move(control),
+        }};
+    }
+
+    static request get(std::string target)
+    {
+        request req{http::verb::get, target, 11};
+        req.set(http::field::host, "localhost");
+        return req;
+    }
+
+    static request post(std::string target, json const& body)
+    {
+        request req{http::verb::post, target, 11};
+        req.set(http::field::host, "localhost");
+        req.body() = body.dump();
+        req.prepare_payload();
+        return req;
+    }
+
+    json forget_input(std::string key) const
+    {
+        return {{"UserPoolId", pool_}, {"Username", "alice"}, {"DeviceKey", std::move(key)}};
+    }
+
+    static json body_of(response const& res) { return json::parse(res.body()); }
+};
+
+} // namespace
+
+TEST_F(console, serves_the_page_at_both_spellings_with_a_strict_policy)
+{
+    auto const a = make_app();
+    for (auto const* target : {"/_cognitod/ui", "/_cognitod/ui/", "/_cognitod/ui/index.html"})
+    {
+        auto const res = a.handle(get(target), "127.0.0.1");
+        ASSERT_EQ(res.result(), http::status::ok) << target;
+        EXPECT_EQ(res[http::field::content_type], "text/html; charset=utf-8");
+        EXPECT_EQ(res[http::field::cache_control], "no-store");
+        EXPECT_TRUE(res["Content-Security-Policy"].starts_with("default-src 'self'"));
+        EXPECT_NE(res.body().find("<title>cognitod console</title>"), std::string::npos);
+    }
+}
+
+TEST_F(console, serves_the_script_and_style_sheet_with_their_types)
+{
+    auto const a = make_app();
+    auto const script = a.handle(get("/_cognitod/ui/console.js"), "127.0.0.1");
+    ASSERT_EQ(script.result(), http::status::ok);
+    EXPECT_EQ(script[http::field::content_type], "text/javascript; charset=utf-8");
+    EXPECT_EQ(script[http::field::cache_control], "no-store");
+    EXPECT_EQ(script["X-Content-Type-Options"], "nosniff");
+    auto const style = a.handle(get("/_cognitod/ui/console.css"), "127.0.0.1");
+    ASSERT_EQ(style.result(), http::status::ok);
+    EXPECT_EQ(style[http::field::content_type], "text/css; charset=utf-8");
+}
+
+TEST_F(console, the_assets_fetch_nothing_from_elsewhere)
+{
+    auto const a = make_app();
+    for (auto const* target :
+         {"/_cognitod/ui", "/_cognitod/ui/console.js", "/_cognitod/ui/console.css"})
+    {
+        auto const body = a.handle(get(target), "127.0.0.1").body();
+        EXPECT_EQ(body.find("http://"), std::string::npos) << target;
+        EXPECT_EQ(body.find("https://"), std::string::npos) << target;
+        EXPECT_EQ(body.find("innerHTML"), std::string::npos) << target;
+    }
+}
+
+TEST_F(console, an_unknown_asset_is_a_json_404)
+{
+    auto const a = make_app();
+    for (auto const* target : {"/_cognitod/ui/missing.js", "/_cognitod/ui/api/nothing"})
+    {
+        auto const res = a.handle(get(target), "127.0.0.1");
+        EXPECT_EQ(res.result(), http::status::not_found) << target;
+        EXPECT_EQ(body_of(res).at("__type"), "NotFoundException");
+    }
+}
+
+TEST_F(console, the_state_lists_pools_users_and_every_device)
+{
+    make_device().named("alice-kiosk").not_remembered().insert(f_, alice_);
+    auto const res = make_app().handle(get("/_cognitod/ui/api/state"), "127.0.0.1");
+    ASSERT_EQ(res.result(), http::status::ok) << res.body();
+    EXPECT_EQ(res[http::field::cache_control], "no-store");
+    auto const state = body_of(res);
+    EXPECT_TRUE(state.at("Changed").get<bool>());
+    auto const& pool = state.at("UserPools").at(0);
+    EXPECT_EQ(pool.at("Id"), pool_);
+    EXPECT_EQ(pool.at("Name"), "demo");
+    auto const& user = pool.at("Users").at(0);
+    EXPECT_EQ(user.at("Username"), "alice");
+    EXPECT_EQ(user.at("UserStatus"), "CONFIRMED");
+    EXPECT_EQ(user.at("Enabled"), true);
+    ASSERT_EQ(user.at("Devices").size(), 2U);
+    EXPECT_EQ(
+        user.at("Devices").at(0),
+        json({
+            {"DeviceKey", phone_},
+            {"DeviceName", "alice-phone"},
+            {"DeviceRememberedStatus", "remembered"},
+            {"DeviceLastAuthenticatedDate", static_cast<double>(t0) / 1000.0},
+            {"LastIpUsed", "192.0.2.10"},
+        })
+    );
+    EXPECT_EQ(user.at("Devices").at(1).at("DeviceRememberedStatus"), "not_remembered");
+}
+
+TEST_F(console, the_version_moves_on_a_write_and_not_on_a_read)
+{
+    auto const a = make_app();
+    auto const version = body_of(a.handle(get("/_cognitod/ui/api/state"), "127.0.0.1"))
+                             .at("Version")
+                             .get<std::uint64_t>();
+    auto const since = "/_cognitod/ui/api/state?since=" + std::to_string(version);
+
+    f_.call("ListUsers", {{"UserPoolId", pool_}});
+    f_.call(
+        "AdminGetDevice", {{"UserPoolId", pool_}, {"Username", "alice"}, {"DeviceKey", phone_}}
+    );
+    EXPECT_EQ(
+        body_of(a.handle(get(since), "127.0.0.1")), json({{"Changed", false}, {"Version", version}})
+    );
+
+    f_.call("AdminDisableUser", {{"UserPoolId", pool_}, {"Username", "alice"}});
+    auto const after = body_of(a.handle(get(since), "127.0.0.1"));
+    EXPECT_TRUE(after.at("Changed").get<bool>());
+    EXPECT_GT(after.at("Version").get<std::uint64_t>(), version);
+    EXPECT_EQ(after.at("UserPools").at(0).at("Users").at(0).at("Enabled"), false);
+}
+
+TEST_F(console, a_failed_write_leaves_the_version_alone)
+{
+    auto const version = f_.store.version();
+    f_.error_of("AdminDisableUser", {{"UserPoolId", pool_}, {"Username", "nobody"}});
+    EXPECT_EQ(f_.store.version(), version);
+}
+
+TEST_F(console, forgets_a_device_through_admin_forget_device)
+{
+    auto const a = make_app();
+    auto const res = a.handle(post("/_cognitod/ui/api/forget-device", forget_input(phone_)), "::1");
+    ASSERT_EQ(res.result(), http::status::ok) << res.body();
+    EXPECT_EQ(body_of(res), json::object());
+    EXPECT_AWS_ERROR(
+        f_,
+        "AdminGetDevice",
+        forget_input(phone_),
+        "ResourceNotFoundException",
+        "Device does not exist."
+    );
+    auto const state = body_of(a.handle(get("/_cognitod/ui/api/state"), "127.0.0.1"));
+    EXPECT_TRUE(state.at("UserPools").at(0).at("Users").at(0).at("Devices").empty());
+}
+
+TEST_F(console, forgetting_an_unknown_device_answers_the_aws_error)
+{
+    auto const res = make_app().handle(
+        post(
+            "/_cognitod/ui/api/forget-device",
+            forget_input("us-east-1_00000000-0000-4000-8000-000000000000")
+        ),
+        "127.0.0.1"
+    );
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "ResourceNotFoundException:");
+    EXPECT_EQ(body_of(res).at("message"), "Device does not exist.");
+}
+
+TEST_F(console, forgetting_validates_the_input_as_the_operation_does)
+{
+    auto const a = make_app();
+    auto const missing = a.handle(
+        post("/_cognitod/ui/api/forget-device", {{"UserPoolId", pool_}, {"DeviceKey", phone_}}),
+        "127.0.0.1"
+    );
+    EXPECT_EQ(missing["x-amzn-ErrorType"], "InvalidParameterException:");
+    auto const wrong_method = a.handle(get("/_cognitod/ui/api/forget-device"), "127.0.0.1");
+    EXPECT_EQ(wrong_method.result(), http::status::method_not_allowed);
+}
+
+TEST_F(console, switched_off_it_does_not_exist)
+{
+    auto const a = make_app({false, ""});
+    for (auto const* target :
+         {"/_cognitod/ui", "/_cognitod/ui/console.js", "/_cognitod/ui/api/state"})
+    {
+        auto const res = a.handle(get(target), "127.0.0.1");
+        EXPECT_EQ(res.result(), http::status::not_found) << target;
+        EXPECT_EQ(body_of(res).at("__type"), "NotFoundException");
+    }
+    EXPECT_EQ(
+        a.handle(post("/_cognitod/ui/api/forget-device", forget_input(phone_)), "127.0.0.1")
+            .result(),
+        http::status::not_found
+    );
+    EXPECT_NO_THROW(f_.call("AdminGetDevice", forget_input(phone_)));
+}
+
+TEST_F(console, with_a_token_the_page_takes_it_in_the_query)
+{
+    auto const a = make_app({true, "s3cret"});
+    EXPECT_EQ(a.handle(get("/_cognitod/ui"), "127.0.0.1").result(), http::status::unauthorized);
+    EXPECT_EQ(
+        a.handle(get("/_cognitod/ui?token=s3cre"), "127.0.0.1").result(), http::status::unauthorized
+    );
+    EXPECT_EQ(a.handle(get("/_cognitod/ui?token=s3cret"), "127.0.0.1").result(), http::status::ok);
+    EXPECT_EQ(a.handle(get("/_cognitod/ui/?token=s3cret"), "127.0.0.1").result(), http::status::ok);
+    // The script and style sheet hold no state; a <script src> cannot send the header.
+    EXPECT_EQ(a.handle(get("/_cognitod/ui/console.js"), "127.0.0.1").result(), http::status::ok);
+}
+
+TEST_F(console, with_a_token_only_the_page_accepts_it_in_the_query)
+{
+    auto const a = make_app({true, "s3cret"});
+    for (auto const* target :
+         {"/_cognitod/ui/api/state?token=s3cret",
+          "/_cognitod/health?token=s3cret",
+          "/_cognitod/ui/missing.js?token=s3cret"})
+    {
+        EXPECT_EQ(a.handle(get(target), "127.0.0.1").result(), http::status::unauthorized)
+            << target;
+    }
+    EXPECT_EQ(
+        a.handle(
+             post("/_cognitod/ui/api/forget-device?token=s3cret", forget_input(phone_)), "127.0.0.1"
+        )
+            .result(),
+        http::status::unauthorized
+    );
+    EXPECT_NO_THROW(f_.call("AdminGetDevice", forget_input(phone_)));
+
+    auto by_header = get("/_cognitod/ui/api/state");
+    by_header.set("X-Cognitod-Control-Token", "s3cret");
+    EXPECT_EQ(a.handle(by_header, "127.0.0.1").result(), http::status::ok);
+    auto forget = post("/_cognitod/ui/api/forget-device", forget_input(phone_));
+    forget.set("X-Cognitod-Control-Token", "s3cret");
+    EXPECT_EQ(a.handle(forget, "127.0.0.1").result(), http::status::ok);
+}
