@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages, whatever cognitod needs that this machine lacks.
 #   scripts/install-deps.sh build   compiler, CMake and the libraries
-#   scripts/install-deps.sh test    the above plus the test clients (pytest, boto3, aws CLI)
+#   scripts/install-deps.sh test    the above plus the test clients (pytest, boto3, aws CLI) and
+#                                   Chromium for the web console's browser test
 set -euo pipefail
 
 build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqlite3-dev
@@ -18,6 +19,11 @@ missing=()
 # whose nodejs package carries npm and conflicts with Debian's npm package).
 if [[ "${1:-build}" == "test" ]] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
     wanted+=(nodejs npm)
+fi
+# The console's browser test drives Debian's chromium through playwright-core; a fresh Debian 12
+# box has none.
+if [[ "${1:-build}" == "test" ]] && [[ ! -x /usr/bin/chromium ]]; then
+    wanted+=(chromium)
 fi
 for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
