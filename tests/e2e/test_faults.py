@@ -4,6 +4,7 @@ endpoints' switches (--control off, --control-token), driven through boto3 and r
 import json
 import subprocess
 import time
+from pathlib import Path
 
 import boto3
 import pytest
@@ -219,3 +220,15 @@ def test_default_bind_is_loopback_and_quiet(cognitod_bin):
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert "beyond loopback" not in err.decode()
+
+
+def test_docs_example_provokes_all_seven_exceptions(launcher):
+    server = launcher.start(args=["--control-token", "example-token"])
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "forget_device_faults.py"
+    result = subprocess.run(
+        ["/usr/bin/python3", str(example), "--endpoint", server.url, "--control-token", "example-token"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    for name, status in ADMIN_FORGET_DEVICE_ERRORS:
+        assert f"raised botocore.errorfactory.{name} (HTTP {status}); device untouched: True" in result.stdout
