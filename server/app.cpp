@@ -117,7 +117,9 @@ aws_json::response json_response(
     aws_json::response res{status, version};
     res.set(http::field::content_type, "application/json");
     res.set("x-amzn-RequestId", request_id);
-    res.body() = body.dump();
+    // Messages echo the request target, whose bytes need not be UTF-8; as aws_json does, write
+    // U+FFFD for what is not, rather than fail the response.
+    res.body() = body.dump(-1, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace);
     res.prepare_payload();
     return res;
 }

@@ -219,6 +219,26 @@ TEST_F(app_handle, answers_an_unknown_path_with_404_json)
     );
 }
 
+// Found by fuzz/request_fuzzer (fuzz/corpus/request/regression_404_path_not_utf8): the 404 message
+// echoes the path, and bytes that are not UTF-8 made writing the JSON body throw, so the answer
+// was a 500.
+TEST_F(app_handle, answers_an_unknown_path_that_is_not_utf8_with_404_json)
+{
+    auto const res = handle(plain(http::verb::get, "/us-east-1_FuzzPool1/.well-kno\xff\xffwn/x"));
+    EXPECT_EQ(res.result(), http::status::not_found);
+    EXPECT_EQ(
+        body_of(res).at("message"),
+        "No such resource: /us-east-1_FuzzPool1/.well-kno\uFFFD\uFFFDwn/x"
+    );
+}
+
+TEST_F(app_handle, answers_an_unknown_control_endpoint_that_is_not_utf8_with_404_json)
+{
+    auto const res = handle(plain(http::verb::get, "/_cognitod/\xc3"));
+    EXPECT_EQ(res.result(), http::status::not_found);
+    EXPECT_EQ(body_of(res).at("message"), "No such control endpoint: /_cognitod/\uFFFD");
+}
+
 TEST_F(app_handle, ignores_the_query_string_when_routing)
 {
     auto req = aws_call("ListUserPools", R"({"MaxResults":1})");
