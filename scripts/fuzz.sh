@@ -16,6 +16,11 @@ declare -A max_len=([request_fuzzer]=8192 [validator_fuzzer]=4096)
 
 if [[ ! -x "$build/fuzz/request_fuzzer" || ! -x "$build/fuzz/validator_fuzzer" ]]; then
     "$root/scripts/install-deps.sh" test
+    # CMake cannot switch a configured tree to another compiler in one run: start a g++ tree afresh.
+    if [[ -f "$build/CMakeCache.txt" ]] &&
+        ! grep -q '^CMAKE_CXX_COMPILER:.*clang++-14$' "$build/CMakeCache.txt"; then
+        rm -rf "$build"
+    fi
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 \
         -DCMAKE_BUILD_TYPE=Debug -DCOGNITOD_SANITIZE=address,undefined -DCOGNITOD_FUZZ=ON >/dev/null
 fi
