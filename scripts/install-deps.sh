@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's packages, whatever cognitod needs that this machine lacks.
 #   scripts/install-deps.sh build   compiler, CMake and the libraries
-#   scripts/install-deps.sh test    the above plus the test clients (pytest, boto3, aws CLI) and
-#                                   Chromium for the web console's browser test
+#   scripts/install-deps.sh test    the above plus clang (the sanitized build and libFuzzer), the
+#                                   test clients (pytest, boto3, aws CLI) and Chromium for the
+#                                   web console's browser test
 set -euo pipefail
 
 build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqlite3-dev
     nlohmann-json3-dev libgtest-dev libssl-dev libpcre2-dev)
-test_packages=(python3 python3-pytest python3-boto3 python3-jwt python3-cryptography awscli clang-format)
+# clang-14 with its runtimes (libFuzzer, ASan, UBSan) and llvm-14 for llvm-symbolizer.
+test_packages=(clang-14 libclang-rt-14-dev llvm-14 python3 python3-pytest python3-boto3 python3-jwt
+    python3-cryptography awscli clang-format)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then

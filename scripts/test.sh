@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds once (with AddressSanitizer and UBSan) and runs every test
-# layer: unit, protocol (GoogleTest via ctest) and end-to-end (node's test runner driving the real
-# binary with amazon-cognito-identity-js, then pytest with boto3 and the aws CLI). .ci/run calls
-# exactly this.
+# Installs what is missing, builds once (clang, with AddressSanitizer, UBSan and the libFuzzer
+# targets) and runs every test layer: unit, protocol (GoogleTest via ctest), each fuzzer for
+# $FUZZ_SECONDS (default 60 s), and end-to-end (node's test runner driving the real binary with
+# amazon-cognito-identity-js, then pytest with boto3 and the aws CLI). A release build with g++
+# checks that compiler's warnings too. .ci/run calls exactly this.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/test"
@@ -11,22 +12,37 @@ jobs=$(nproc)
 "$root/scripts/install-deps.sh" test
 
 echo "== format"
-mapfile -t sources < <(cd "$root" && git ls-files '*.cpp' '*.hpp' 2>/dev/null || find server storage schema tests -name '*.[ch]pp')
+mapfile -t sources < <(cd "$root" && git ls-files '*.cpp' '*.hpp' 2>/dev/null || find server storage schema tests fuzz -name '*.[ch]pp')
 (cd "$root" && clang-format --dry-run -Werror "${sources[@]}")
 
-echo "== build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCOGNITOD_SANITIZE=address,undefined >/dev/null
+echo "== build (clang: tests, binary and fuzzers from one tree, with ASan and UBSan)"
+# CMake cannot switch a configured tree to another compiler in one run: start a g++ tree afresh.
+if [[ -f "$build/CMakeCache.txt" ]] &&
+    ! grep -q '^CMAKE_CXX_COMPILER:.*clang++-14$' "$build/CMakeCache.txt"; then
+    rm -rf "$build"
+fi
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug \
+    -DCOGNITOD_SANITIZE=address,undefined -DCOGNITOD_FUZZ=ON >/dev/null
 cmake --build "$build" -j "$jobs"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Symbolized stacks: Debian's llvm-14 ships llvm-symbolizer outside PATH.
+if [[ -z "${ASAN_SYMBOLIZER_PATH:-}" ]] && ! command -v llvm-symbolizer >/dev/null &&
+    [[ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]]; then
+    export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
+fi
 
-echo "== release build (the binary scripts/run.sh makes, with warnings as errors)"
-cmake -S "$root" -B "$root/build/release-check" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOGNITOD_TESTS=OFF >/dev/null
+echo "== release build (g++: the binary scripts/run.sh makes, with warnings as errors)"
+cmake -S "$root" -B "$root/build/release-check" -G Ninja -DCMAKE_CXX_COMPILER=g++ \
+    -DCMAKE_BUILD_TYPE=Release -DCOGNITOD_TESTS=OFF >/dev/null
 cmake --build "$root/build/release-check" -j "$jobs" --target cognitod
 
 echo "== unit and protocol tests"
 (cd "$build" && ctest --output-on-failure -j "$jobs")
+
+echo "== fuzzing (each target ${FUZZ_SECONDS:-60} s)"
+FUZZ_BUILD="$build" "$root/scripts/fuzz.sh"
 
 echo "== end-to-end tests in JavaScript (amazon-cognito-identity-js, AWS SDK v3)"
 (cd "$root/tests/e2e/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

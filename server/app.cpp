@@ -78,6 +78,36 @@ std::string_view path_of(aws_json::request const& req)
     return target.substr(0, target.find('?'));
 }
 
+// A 500 with no body, for when not even an error response can be made; it still names the request.
+aws_json::response bare_internal_error(std::string const& request_id, unsigned version) noexcept
+{
+    aws_json::response res{http::status::internal_server_error, version};
+    try
+    {
+        res.set("x-amzn-RequestId", request_id);
+    }
+    catch (...) // NOLINT(bugprone-empty-catch): the status alone still answers
+    {
+    }
+    return res;
+}
+
+// The error response, or a bare 500 when encoding it fails: handle() calls this inside its catch
+// blocks, where a throw would escape a noexcept function and end the process.
+aws_json::response encode_error_or_500(
+    aws_error const& error, std::string const& request_id, unsigned version
+) noexcept
+{
+    try
+    {
+        return aws_json::encode_error(error, request_id, version);
+    }
+    catch (...)
+    {
+        return bare_internal_error(request_id, version);
+    }
+}
+
 } // namespace
 
 auth::sigv4::credential const* app::authenticate(aws_json::request const& req) const
@@ -243,26 +273,19 @@ aws_json::response app::handle(
     catch (aws_error const& e)
     {
         error_name = e.code();
-        res = aws_json::encode_error(e, request_id, req.version());
+        res = encode_error_or_500(e, request_id, req.version());
     }
     catch (std::exception const& e)
     {
         // The one place an unexpected failure is seen: log it, answer a generic fault.
         error_name = "InternalErrorException";
         services_.log.write(log_level::error, "request " + request_id + " failed: " + e.what());
-        try
-        {
-            res = aws_json::encode_error(errors::internal_error(), request_id, req.version());
-        }
-        catch (...)
-        {
-            res = aws_json::response{http::status::internal_server_error, req.version()};
-        }
+        res = encode_error_or_500(errors::internal_error(), request_id, req.version());
     }
     catch (...)
     {
         error_name = "InternalErrorException";
-        res = aws_json::response{http::status::internal_server_error, req.version()};
+        res = bare_internal_error(request_id, req.version());
     }
     if (delay != nullptr)
     {

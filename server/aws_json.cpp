@@ -6,6 +6,11 @@ namespace cognitod::aws_json
 namespace
 {
 
+// x-amzn-ErrorMessage is cut to this many bytes; the body keeps the whole message. A validation
+// message echoes the values it refuses, so it can be as long as the body: Beast refuses a header
+// over 64 KiB (its throw killed the process) and Node's HTTP parser one over 16 KiB in all.
+constexpr std::size_t max_message_header = 1024;
+
 // botocore and the SDKs send the model's target; accept nothing else, as AWS does.
 aws_error unknown_operation()
 {
@@ -134,6 +139,17 @@ response encode_error(aws_error const& error, std::string const& request_id, uns
         while (!header.empty() && header.back() == ' ')
         {
             header.pop_back();
+        }
+        if (header.size() > max_message_header)
+        {
+            // Cut between UTF-8 sequences, never inside one.
+            auto cut = max_message_header;
+            while (cut > 0 && (static_cast<unsigned char>(header[cut]) & 0xC0U) == 0x80U)
+            {
+                --cut;
+            }
+            header.resize(cut);
+            header += "...";
         }
         res.set("x-amzn-ErrorMessage", header);
     }

@@ -46,7 +46,10 @@ json dispatcher::invoke(std::string_view operation, json const& input, call_info
             501
         );
     }
-    auto const& [op, op_model] = found->second;
+    // Named references, not a structured binding: the lambda below captures op, and clang before
+    // 16 cannot capture structured bindings (P1091).
+    auto const& op = found->second.op;
+    auto const* op_model = found->second.model;
 
     // Validate before taking any lock: a bad call never touches the store.
     if (op_model->input != nullptr)

@@ -12,6 +12,8 @@
 #include <cctype>
 #include <initializer_list>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 namespace cognitod
 {
@@ -46,6 +48,31 @@ std::string seed_path(std::string_view validation_path)
         out += (out.empty() ? "" : ".") + segment;
     }
     return out;
+}
+
+// Deeper than any real seed (about 8 levels), shallow enough that copying a validated part stays
+// well within the stack: nlohmann's copy recurses once per level.
+constexpr std::size_t max_depth = 100;
+
+// The deepest nesting of arrays and objects in value, counted without recursion.
+std::size_t nesting_depth(json const& value)
+{
+    std::size_t deepest = 0;
+    std::vector<std::pair<json const*, std::size_t>> pending{{&value, 1}};
+    while (!pending.empty())
+    {
+        auto const [node, depth] = pending.back();
+        pending.pop_back();
+        if (node->is_structured())
+        {
+            deepest = std::max(deepest, depth);
+            for (auto const& child : *node)
+            {
+                pending.emplace_back(&child, depth + 1);
+            }
+        }
+    }
+    return deepest;
 }
 
 class seeder
@@ -374,6 +401,12 @@ seed_outcome apply_seed(
     if (doc.is_discarded())
     {
         throw seed_error("$: not valid JSON");
+    }
+    // The seeder copies parts before validating them; a hostile seed nested 400,000 levels deep
+    // overflowed the stack in that copy.
+    if (nesting_depth(doc) > max_depth)
+    {
+        throw seed_error("$: nested more than " + std::to_string(max_depth) + " levels deep");
     }
     auto const sha = auth::hex_encode(auth::sha256(text));
     std::lock_guard lock{store.mutex()};

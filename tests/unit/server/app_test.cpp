@@ -102,6 +102,37 @@ TEST_F(app_handle, answers_an_aws_error_with_400_and_the_error_headers)
     );
 }
 
+// Found by feeding request_fuzzer a 900 KB DescribeUserPool: the validation message echoes the
+// pool id, Beast refused the 900 KB x-amzn-ErrorMessage header with std::length_error, and that
+// throw from handle()'s catch block ended the process.
+TEST_F(app_handle, cuts_a_long_error_message_header_and_keeps_the_whole_message_in_the_body)
+{
+    auto const pool_id = "a_" + std::string(100'000, 'A');
+    auto const res = handle(aws_call("DescribeUserPool", json({{"UserPoolId", pool_id}}).dump()));
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "InvalidParameterException:");
+    auto const header = std::string{res["x-amzn-ErrorMessage"]};
+    EXPECT_EQ(header.size(), 1024U + 3U);
+    EXPECT_TRUE(header.starts_with("1 validation error detected: Value 'a_AAA")) << header;
+    EXPECT_TRUE(header.ends_with("AAA...")) << header;
+    EXPECT_NE(body_of(res).at("message").get<std::string>().find(pool_id), std::string::npos);
+}
+
+TEST_F(app_handle, cuts_the_error_message_header_between_utf8_sequences)
+{
+    std::string pool_id;
+    for (int i = 0; i < 1000; ++i)
+    {
+        pool_id += "\u00e9";
+    }
+    auto const res = handle(aws_call("DescribeUserPool", json({{"UserPoolId", pool_id}}).dump()));
+    // "2 validation errors detected: Value '" is 37 bytes, so byte 1024 is the second of an "é".
+    EXPECT_EQ(
+        res["x-amzn-ErrorMessage"],
+        body_of(res).at("message").get<std::string>().substr(0, 1023) + "..."
+    );
+}
+
 TEST_F(app_handle, writes_the_error_type_first_in_the_body)
 {
     auto const res =
@@ -217,6 +248,26 @@ TEST_F(app_handle, answers_an_unknown_path_with_404_json)
         body_of(res),
         json({{"__type", "NotFoundException"}, {"message", "No such resource: /nope"}})
     );
+}
+
+// Found by fuzz/request_fuzzer (fuzz/corpus/request/regression_404_path_not_utf8): the 404 message
+// echoes the path, and bytes that are not UTF-8 made writing the JSON body throw, so the answer
+// was a 500.
+TEST_F(app_handle, answers_an_unknown_path_that_is_not_utf8_with_404_json)
+{
+    auto const res = handle(plain(http::verb::get, "/us-east-1_FuzzPool1/.well-kno\xff\xffwn/x"));
+    EXPECT_EQ(res.result(), http::status::not_found);
+    EXPECT_EQ(
+        body_of(res).at("message"),
+        "No such resource: /us-east-1_FuzzPool1/.well-kno\uFFFD\uFFFDwn/x"
+    );
+}
+
+TEST_F(app_handle, answers_an_unknown_control_endpoint_that_is_not_utf8_with_404_json)
+{
+    auto const res = handle(plain(http::verb::get, "/_cognitod/\xc3"));
+    EXPECT_EQ(res.result(), http::status::not_found);
+    EXPECT_EQ(body_of(res).at("message"), "No such control endpoint: /_cognitod/\uFFFD");
 }
 
 TEST_F(app_handle, ignores_the_query_string_when_routing)

@@ -234,6 +234,28 @@ TEST(apply_seed, refuses_text_that_is_not_json)
     EXPECT_EQ(seed_failure(f, "{\"UserPools\": ["), "$: not valid JSON");
 }
 
+// Found by feeding request_fuzzer a 1 MiB POST /_cognitod/seed, deeper than its 8 KiB inputs go:
+// a pool nested 400,000 levels deep overflowed the stack while the seeder copied the pool. This
+// depth is enough for the overflow under ASan.
+TEST(apply_seed, refuses_a_seed_nested_100000_levels_deep)
+{
+    fixture f;
+    std::size_t const depth = 100'000;
+    auto const text = R"({"UserPools":[{"PoolName":"p","Schema":)" + std::string(depth, '[') +
+                      std::string(depth, ']') + "}]}";
+    EXPECT_EQ(seed_failure(f, text), "$: nested more than 100 levels deep");
+    EXPECT_EQ(pool_count(f), 0U);
+}
+
+TEST(apply_seed, validates_a_seed_nested_100_levels_deep_as_usual)
+{
+    fixture f;
+    // UserPools, the pool, UserPoolTags: 4 levels with the document; the tag's value fills up.
+    auto const text = R"({"UserPools":[{"PoolName":"p","UserPoolTags":{"k":)" +
+                      std::string(96, '[') + std::string(96, ']') + "}}]}";
+    EXPECT_EQ(seed_failure(f, text), "$.UserPools[0]: Start of list found where not expected");
+}
+
 TEST(apply_seed, refuses_a_device_key_of_another_user)
 {
     fixture f;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <regex>
 #include <string>
 #include <vector>
@@ -442,6 +443,29 @@ TEST_F(users, an_email_changed_with_its_verification_keeps_the_given_verificatio
            {{"Name", "email_verified"}, {"Value", "true"}}}}}
     );
     auto const attributes = get_user(f_, pool_, "alice").at("UserAttributes");
+    EXPECT_EQ(attribute_in(attributes, "email_verified"), "true");
+}
+
+// Found by feeding request_fuzzer a 1 MiB AdminUpdateUserAttributes (25,000 attributes, beyond its
+// 8 KiB inputs): each attribute searched the whole list for its _verified partner, which kept the
+// store locked for over five minutes. The bound is loose; it only tells linear from quadratic.
+TEST_F(users, admin_update_user_attributes_takes_thousands_of_attributes_in_one_pass)
+{
+    make_user("alice").with_email("old@example.com", true).insert(f_, pool_);
+    json given = json::array();
+    for (int i = 0; i < 5000; ++i)
+    {
+        given.push_back({{"Name", "email"}, {"Value", "a" + std::to_string(i) + "@example.com"}});
+    }
+    given.push_back({{"Name", "email_verified"}, {"Value", "true"}});
+    auto const started = std::chrono::steady_clock::now();
+    f_.call(
+        "AdminUpdateUserAttributes",
+        {{"UserPoolId", pool_}, {"Username", "alice"}, {"UserAttributes", given}}
+    );
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{20});
+    auto const attributes = get_user(f_, pool_, "alice").at("UserAttributes");
+    EXPECT_EQ(attribute_in(attributes, "email"), "a4999@example.com");
     EXPECT_EQ(attribute_in(attributes, "email_verified"), "true");
 }
 
