@@ -11,6 +11,11 @@ jobs=$(nproc)
 
 "$root/scripts/install-deps.sh" test
 
+# Let ccache hit across checkouts (CI builds a fresh clone each time): paths relative to the
+# checkout, and the build directory left out of the hash even though -g records it.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
+
 echo "== format"
 mapfile -t sources < <(cd "$root" && git ls-files '*.cpp' '*.hpp' 2>/dev/null || find server storage schema tests fuzz -name '*.[ch]pp')
 (cd "$root" && clang-format --dry-run -Werror "${sources[@]}")
