@@ -7,8 +7,8 @@ namespace
 {
 
 // x-amzn-ErrorMessage is cut to this many bytes; the body keeps the whole message. A validation
-// message echoes the values it refuses, so it can be as long as the body: Beast refuses a header
-// over 64 KiB (its throw killed the process) and Node's HTTP parser one over 16 KiB in all.
+// message echoes the values it refuses, so it can be as long as the body, but Beast throws for a
+// header over 64 KiB and Node's HTTP parser refuses more than 16 KiB of headers in all.
 constexpr std::size_t max_message_header = 1024;
 
 // botocore and the SDKs send the model's target; accept nothing else, as AWS does.
