@@ -4,7 +4,6 @@
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <memory>
@@ -80,22 +79,6 @@ std::string padded(std::string_view bytes)
         out.insert(out.begin(), '\0');
     }
     return out;
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view message)
-{
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int size = 0;
-    HMAC(
-        EVP_sha256(),
-        key.data(),
-        static_cast<int>(key.size()),
-        reinterpret_cast<unsigned char const*>(message.data()),
-        message.size(),
-        digest.data(),
-        &size
-    );
-    return {reinterpret_cast<char const*>(digest.data()), size};
 }
 
 // The 3072-bit group with its multiplier k = H(padHex(N) || padHex(g)), and a BN context.

@@ -5,10 +5,6 @@
 #include "server/operations/devices.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <array>
 
 namespace cognitod
 {
@@ -217,18 +213,7 @@ secret_hash(std::string_view secret, std::string_view username, std::string_view
 {
     std::string message{username};
     message += client_id;
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int size = 0;
-    HMAC(
-        EVP_sha256(),
-        secret.data(),
-        static_cast<int>(secret.size()),
-        reinterpret_cast<unsigned char const*>(message.data()),
-        message.size(),
-        digest.data(),
-        &size
-    );
-    return auth::base64_encode({reinterpret_cast<char const*>(digest.data()), size});
+    return auth::base64_encode(auth::hmac_sha256(secret, message));
 }
 
 void check_secret_hash(
