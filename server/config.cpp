@@ -24,7 +24,8 @@ Options (each also read from the environment variable in brackets; a flag wins):
   --region REGION     default region; a request's SigV4 scope overrides it
                       (COGNITOD_REGION, default us-east-1)
   --account-id ID     12-digit account id used in ARNs (COGNITOD_ACCOUNT_ID, default 123456789012)
-  --seed FILE         seed file applied once per database (COGNITOD_SEED)
+  --seed FILE         seed file applied once per database (COGNITOD_SEED); or put the
+                      seed itself in COGNITOD_SEED_JSON (docs/seed.md)
   --reseed            apply the seed again even if this database has applied it (COGNITOD_RESEED=1)
   --durability MODE   normal (survives a crash) or full (fsync per commit, survives power loss)
                       (COGNITOD_DURABILITY, default normal)
@@ -40,6 +41,9 @@ Options (each also read from the environment variable in brackets; a flag wins):
                       UserResourceUpdate=5,PerUserWrite=2 (COGNITOD_THROTTLE_RATES)
   --control MODE      on or off: the /_cognitod/ endpoints (COGNITOD_CONTROL, default on)
   --control-token T   require this token on /_cognitod/ requests (COGNITOD_CONTROL_TOKEN)
+  --healthcheck       ask the server these settings describe whether it is healthy (GET
+                      /_cognitod/health, with the control token when set) and exit 0 when
+                      it is, 1 when not; needs no shell or other tools (docker HEALTHCHECK)
   --help              print this and exit
   --version           print the version and exit
 
@@ -49,7 +53,7 @@ On start cognitod prints one line to stdout: "cognitod listening on http://HOST:
 struct option
 {
     std::string_view flag;
-    char const* env;
+    char const* env; // nullptr: a flag only
     bool takes_value;
     std::function<std::string(config&, std::string const&)> apply; // returns an error or ""
 };
@@ -330,6 +334,18 @@ std::vector<option> make_options()
              c.control_token = v;
              return {};
          }},
+        {"--healthcheck",
+         nullptr,
+         false,
+         [](config& c, std::string const& v) -> std::string
+         {
+             if (v != "1" && v != "true" && v != "0" && v != "false")
+             {
+                 return "'" + v + "' is not 1, true, 0 or false";
+             }
+             c.healthcheck = v == "1" || v == "true";
+             return {};
+         }},
     };
 }
 
@@ -383,7 +399,7 @@ parse_config(std::vector<std::string> const& args, char const* (*getenv_fn)(char
     };
     for (auto const& opt : options)
     {
-        if (flag_given(opt.flag))
+        if (opt.env == nullptr || flag_given(opt.flag))
         {
             continue;
         }
@@ -453,6 +469,11 @@ parse_config(std::vector<std::string> const& args, char const* (*getenv_fn)(char
         inline_credentials != nullptr && settings.credentials_file.empty())
     {
         settings.credentials_text = inline_credentials;
+    }
+    if (char const* inline_seed = getenv_fn("COGNITOD_SEED_JSON");
+        inline_seed != nullptr && settings.seed.empty())
+    {
+        settings.seed_text = inline_seed;
     }
     if (settings.auth_sigv4 && settings.credentials_file.empty() &&
         settings.credentials_text.empty())

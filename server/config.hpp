@@ -27,6 +27,7 @@ struct config
     std::string region = "us-east-1";
     std::string account_id = "123456789012";
     std::string seed;             // seed file applied at start
+    std::string seed_text;        // COGNITOD_SEED_JSON: a seed given inline, when no file is
     bool reseed = false;          // apply the seed even when this database has applied it before
     bool durability_full = false; // fsync every commit (power loss), not just WAL (process crash)
     unsigned threads = 1;
@@ -42,6 +43,9 @@ struct config
     // The /_cognitod/ endpoints: on or off, and the token they require when set.
     bool control_enabled = true;
     std::string control_token;
+
+    // Check a running server's health instead of serving (the image's HEALTHCHECK).
+    bool healthcheck = false;
 
     // The database path actually used.
     std::string database_path() const;

@@ -4,6 +4,7 @@
 #include "server/config.hpp"
 #include "server/dispatcher.hpp"
 #include "server/faults.hpp"
+#include "server/healthcheck.hpp"
 #include "server/ids.hpp"
 #include "server/listener.hpp"
 #include "server/logger.hpp"
@@ -11,6 +12,7 @@
 #include "server/throttle.hpp"
 #include "storage/store.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
@@ -116,8 +118,10 @@ int run(config const& settings)
     system_clock const time;
     random_ids ids;
 
-    if (!settings.seed.empty())
+    if (!settings.seed.empty() || !settings.seed_text.empty())
     {
+        auto const seed_name =
+            settings.seed.empty() ? std::string{"COGNITOD_SEED_JSON"} : settings.seed;
         try
         {
             auto const outcome = apply_seed(
@@ -127,23 +131,22 @@ int run(config const& settings)
                 time.now_ms(),
                 settings.region,
                 settings.account_id,
-                read_file(settings.seed),
+                settings.seed.empty() ? settings.seed_text : read_file(settings.seed),
                 settings.reseed ? seed_mode::always : seed_mode::once
             );
             log.write(
                 log_level::info,
                 outcome.applied
-                    ? "seed " + settings.seed +
-                          " applied: " + std::to_string(outcome.pools_created) + " pools, " +
-                          std::to_string(outcome.clients_created) + " clients, " +
+                    ? "seed " + seed_name + " applied: " + std::to_string(outcome.pools_created) +
+                          " pools, " + std::to_string(outcome.clients_created) + " clients, " +
                           std::to_string(outcome.users_created) + " users, " +
                           std::to_string(outcome.devices_created) + " devices created"
-                    : "seed " + settings.seed + " already applied to " + db_path + "; skipped"
+                    : "seed " + seed_name + " already applied to " + db_path + "; skipped"
             );
         }
         catch (std::exception const& e)
         {
-            std::cerr << "cognitod: seed " << settings.seed << ": " << e.what() << '\n';
+            std::cerr << "cognitod: seed " << seed_name << ": " << e.what() << '\n';
             return 1;
         }
     }
@@ -279,6 +282,14 @@ int main(int argc, char** argv)
         {
             (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output << '\n';
             return parsed.exit_code;
+        }
+        if (parsed.settings->healthcheck)
+        {
+            auto const report = check_health(*parsed.settings, std::chrono::seconds(3));
+            (report.healthy ? std::cout : std::cerr)
+                << "cognitod: " << (report.healthy ? "healthy: " : "unhealthy: ") << report.detail
+                << '\n';
+            return report.healthy ? 0 : 1;
         }
         return run(*parsed.settings);
     }

@@ -1,6 +1,7 @@
 // The HTTP/1.1 server on a real socket: a listener on 127.0.0.1:0 with the io_context running in
 // its own threads, driven by clients that speak raw bytes or Beast. Every client wait is bounded,
 // so a server that hangs fails a test instead of hanging the run.
+#include "protocol/running_server.hpp"
 #include "schema/service_model.hpp"
 #include "server/app.hpp"
 #include "server/dispatcher.hpp"
@@ -29,6 +30,7 @@ using namespace std::chrono_literals;
 using cognitod::error_code;
 using cognitod::session_limits;
 using cognitod::tcp;
+using cognitod_test::running_server;
 using nlohmann::json;
 namespace net = cognitod::net;
 namespace http = cognitod::http;
@@ -37,86 +39,6 @@ namespace beast = cognitod::beast;
 using response = http::response<http::string_body>;
 
 constexpr auto client_timeout = 5s;
-
-cognitod::schema::service_model const& cognito_model()
-{
-    static cognitod::schema::service_model const model =
-        cognitod::schema::service_model::parse(cognitod::schema::embedded_model_json());
-    return model;
-}
-
-// cognitod as server/main.cpp assembles it, on an in-memory store and a free port.
-class running_server
-{
-    cognitod::storage::store store_{":memory:"};
-    cognitod::system_clock time_;
-    cognitod::counting_ids ids_;
-    cognitod::logger log_{cognitod::log_level::error};
-    cognitod::dispatcher calls_{cognito_model(), store_, time_, ids_, "us-east-1", "123456789012"};
-    cognitod::app app_{cognitod::app_services{
-        cognito_model(), store_, calls_, time_, ids_, log_, "us-east-1", "123456789012"}};
-    net::io_context ioc_;
-    cognitod::session_registry registry_;
-    std::shared_ptr<cognitod::listener> listener_;
-    tcp::endpoint endpoint_;
-    std::vector<std::thread> threads_;
-    std::mutex mutex_;
-    std::condition_variable finished_cv_;
-    unsigned finished_ = 0;
-
-public:
-    explicit running_server(unsigned threads = 1, session_limits limits = {})
-    {
-        listener_ = std::make_shared<cognitod::listener>(
-            ioc_,
-            tcp::endpoint{net::ip::make_address("127.0.0.1"), 0},
-            app_,
-            limits,
-            registry_,
-            log_
-        );
-        endpoint_ = listener_->local_endpoint();
-        listener_->run();
-        for (unsigned i = 0; i < threads; ++i)
-        {
-            threads_.emplace_back(
-                [this]
-                {
-                    ioc_.run();
-                    std::lock_guard lock{mutex_};
-                    ++finished_;
-                    finished_cv_.notify_all();
-                }
-            );
-        }
-    }
-    running_server(running_server const&) = delete;
-    running_server& operator=(running_server const&) = delete;
-    running_server(running_server&&) = delete;
-    running_server& operator=(running_server&&) = delete;
-
-    ~running_server()
-    {
-        ioc_.stop();
-        for (auto& t : threads_)
-        {
-            t.join();
-        }
-    }
-
-    tcp::endpoint endpoint() const { return endpoint_; }
-    cognitod::storage::store& store() { return store_; }
-
-    // What SIGTERM does in main: stop accepting and close idle connections. True when every
-    // ioc.run() returned on its own within the time given.
-    bool shut_down_within(std::chrono::milliseconds limit)
-    {
-        listener_->stop();
-        registry_.drain();
-        std::unique_lock lock{mutex_};
-        return finished_cv_.wait_for(lock, limit, [this] { return finished_ == threads_.size(); });
-    }
-};
 
 // A blocking client whose reads give up after a timeout (run on the client's own io_context).
 class client

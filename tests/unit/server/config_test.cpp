@@ -263,3 +263,32 @@ TEST(parse_config, refuses_bad_throttle_rates_naming_the_flag)
         "cognitod: --auth: 'iam' is not off or sigv4"
     );
 }
+
+TEST(parse_config, healthcheck_is_a_flag_with_no_environment_variable)
+{
+    EXPECT_FALSE(parsed({}).healthcheck);
+    EXPECT_TRUE(parsed({"--healthcheck"}).healthcheck);
+    auto const c = parsed(
+        {"--healthcheck"},
+        [](char const* name) -> char const*
+        {
+            std::string_view const n{name};
+            return n == "COGNITOD_PORT" ? "9300" : n == "COGNITOD_CONTROL_TOKEN" ? "t0k" : nullptr;
+        }
+    );
+    EXPECT_TRUE(c.healthcheck);
+    EXPECT_EQ(c.port, 9300);
+    EXPECT_EQ(c.control_token, "t0k");
+}
+
+TEST(parse_config, reads_an_inline_seed_from_cognitod_seed_json_when_no_file_is_given)
+{
+    auto const environment = [](char const* name) -> char const*
+    { return std::string_view{name} == "COGNITOD_SEED_JSON" ? R"({"UserPools":[]})" : nullptr; };
+    auto const inline_seed = parsed({}, environment);
+    EXPECT_EQ(inline_seed.seed_text, R"({"UserPools":[]})");
+    EXPECT_TRUE(inline_seed.seed.empty());
+    auto const file_wins = parsed({"--seed", "seed.json"}, environment);
+    EXPECT_EQ(file_wins.seed, "seed.json");
+    EXPECT_TRUE(file_wins.seed_text.empty());
+}
