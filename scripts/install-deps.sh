@@ -4,6 +4,8 @@
 #   scripts/install-deps.sh test    the above plus clang (the sanitized build and libFuzzer), the
 #                                   test clients (pytest, boto3, aws CLI) and Chromium for the
 #                                   web console's browser test
+#   scripts/install-deps.sh podman  podman, runc, podman-compose and debootstrap, for testing the
+#                                   image where no Docker engine runs
 set -euo pipefail
 
 build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqlite3-dev
@@ -12,9 +14,14 @@ build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqli
 test_packages=(clang-14 libclang-rt-14-dev llvm-14 python3 python3-pytest python3-boto3 python3-jwt
     python3-cryptography awscli clang-format)
 
+# The CNI dnsname plugin lets compose services find each other by name on podman's networks.
+podman_packages=(podman runc podman-compose debootstrap golang-github-containernetworking-plugin-dnsname)
+
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
     wanted+=("${test_packages[@]}")
+elif [[ "${1:-build}" == "podman" ]]; then
+    wanted=("${podman_packages[@]}")
 fi
 
 missing=()
