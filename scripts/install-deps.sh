@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh test    the above plus clang (the sanitized build and libFuzzer), the
 #                                   test clients (pytest, boto3, aws CLI) and Chromium for the
 #                                   web console's browser test
+#   scripts/install-deps.sh bench   the build packages plus wrk, the load generator bench/run drives
 set -euo pipefail
 
 build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqlite3-dev
@@ -11,10 +12,14 @@ build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqli
 # clang-14 with its runtimes (libFuzzer, ASan, UBSan) and llvm-14 for llvm-symbolizer.
 test_packages=(clang-14 libclang-rt-14-dev llvm-14 python3 python3-pytest python3-boto3 python3-jwt
     python3-cryptography awscli clang-format)
+bench_packages=(wrk)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
     wanted+=("${test_packages[@]}")
+fi
+if [[ "${1:-build}" == "bench" ]]; then
+    wanted+=("${bench_packages[@]}")
 fi
 
 missing=()
