@@ -1,11 +1,12 @@
 -- wrk script for cognitod's benchmark: one AWS JSON 1.1 operation per run, chosen by the first
 -- argument. Keys and usernames follow cognitod-seedgen's layout (bench/seedgen.hpp):
 --   user i      user%08d                       device i   <region>_d0000000-0000-4000-8000-%012d
---   the owner of device i is user floor(i * users / devices)
+--   the owner of device i is user floor(i * users / devices); past that, spare device i belongs
+--   to user users + floor((i - devices) / 1000)
 -- Arguments, after wrk's "--":
---   op pool_id users devices read_devices forget_first forget_last threads
--- Reads and status updates pick devices in [0, read_devices) and users in the range that owns them;
--- AdminForgetDevice walks [forget_first, forget_last) so that no key is sent twice: thread t (of
+--   op pool_id users devices forget_first forget_last threads
+-- Reads and status updates pick devices in [0, devices) and users in [0, users); AdminForgetDevice
+-- walks the spare devices [forget_first, forget_last) so that no key is sent twice: thread t (of
 -- threads) sends forget_first + t, + t + threads, ... done() prints how far the walk went.
 
 local threads = {}
@@ -18,7 +19,8 @@ function setup(thread)
 end
 
 local op, pool_id, region
-local users, devices, read_devices, read_users, forget_first, forget_last, stride
+local users, devices, forget_first, forget_last, stride
+local spare_devices_per_user = 1000
 local canned = {}
 local canned_next = 1
 
@@ -31,7 +33,10 @@ local function device_key(i)
 end
 
 local function owner(i)
-   return math.floor(i * users / devices)
+   if i < devices then
+      return math.floor(i * users / devices)
+   end
+   return users + math.floor((i - devices) / spare_devices_per_user)
 end
 
 local function post(body)
@@ -41,10 +46,10 @@ local function post(body)
    }, body)
 end
 
--- The body of one request for a random device or user of the read set.
+-- The body of one request for a random device or user (spares excluded).
 local function random_body()
-   local d = math.random(0, read_devices - 1)
-   local u = math.random(0, read_users - 1)
+   local d = math.random(0, math.max(devices, 1) - 1)
+   local u = math.random(0, users - 1)
    if op == "AdminGetDevice" then
       return string.format('{"UserPoolId":"%s","Username":"%s","DeviceKey":"%s"}',
          pool_id, username(owner(d)), device_key(d))
@@ -72,15 +77,9 @@ function init(args)
    region = string.match(pool_id, "^([^_]+)_")
    users = tonumber(args[3])
    devices = tonumber(args[4])
-   read_devices = tonumber(args[5])
-   forget_first = tonumber(args[6])
-   forget_last = tonumber(args[7])
-   stride = tonumber(args[8])
-   if devices > 0 and read_devices > 0 then
-      read_users = owner(read_devices - 1) + 1
-   else
-      read_users = users
-   end
+   forget_first = tonumber(args[5])
+   forget_last = tonumber(args[6])
+   stride = tonumber(args[7])
    math.randomseed(1000 + id)
    next_forget = forget_first + id
    sent = 0

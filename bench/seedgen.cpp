@@ -59,6 +59,13 @@ nlohmann::json first_rows_seed(seedgen_options const& options)
     };
 }
 
+// The users, spare users included.
+std::int64_t all_users(seedgen_options const& options)
+{
+    return options.users +
+           (options.spare_devices + spare_devices_per_user - 1) / spare_devices_per_user;
+}
+
 void remove_database(std::string const& path)
 {
     for (char const* suffix : {"", "-wal", "-shm"})
@@ -121,10 +128,10 @@ void insert_devices(
         "INSERT INTO devices (device_key, user_id, group_key, name, status, remembered, "
         "confirmed, last_ip, created, last_modified, last_authenticated, verifier, salt) "
         "VALUES (?1, ?2, ?3, ?4, 'valid', 1, 1, '', ?5, ?5, ?5, ?6, ?6)"};
-    auto const users = static_cast<std::int64_t>(user_ids.size());
-    for (std::int64_t i = 0; i < options.devices; ++i)
+    auto const total = options.devices + options.spare_devices;
+    for (std::int64_t i = 0; i < total; ++i)
     {
-        auto const owner = bench_device_owner(i, users, options.devices);
+        auto const owner = bench_device_owner(i, options.users, options.devices);
         device_row.reset();
         device_row.bind(1, bench_device_key(options.pool_id, i))
             .bind(2, user_ids[static_cast<std::size_t>(owner)])
@@ -155,12 +162,13 @@ std::string bench_device_key(std::string_view pool_id, std::int64_t i)
 
 std::int64_t bench_device_owner(std::int64_t i, std::int64_t users, std::int64_t devices)
 {
-    return i * users / devices;
+    return i < devices ? i * users / devices : users + (i - devices) / spare_devices_per_user;
 }
 
 seedgen_result generate(seedgen_options const& options)
 {
-    if (options.users < 1 || options.devices < 0 || options.devices > 999'999'999'999)
+    if (options.users < 1 || options.devices < 0 || options.spare_devices < 0 ||
+        options.devices + options.spare_devices > 999'999'999'999)
     {
         throw std::runtime_error("need at least one user and 0 to 999,999,999,999 devices");
     }
@@ -196,7 +204,7 @@ seedgen_result generate(seedgen_options const& options)
         db.exec("PRAGMA cache_size = -262144");
         {
             storage::transaction tx{db, storage::transaction_mode::immediate};
-            auto const user_ids = insert_users(db, *first, options.users, now_ms);
+            auto const user_ids = insert_users(db, *first, all_users(options), now_ms);
             insert_devices(db, options, user_ids, now_ms);
             tx.commit();
         }
@@ -210,7 +218,7 @@ seedgen_result generate(seedgen_options const& options)
         throw;
     }
     std::chrono::duration<double> const elapsed = std::chrono::steady_clock::now() - started;
-    return {options.users, options.devices, elapsed.count()};
+    return {all_users(options), options.devices + options.spare_devices, elapsed.count()};
 }
 
 } // namespace cognitod::bench

@@ -1,5 +1,5 @@
 // cognitod-seedgen: writes the benchmark's database (see seedgen.hpp).
-//   cognitod-seedgen --db FILE [--users N] [--devices M] [--pool-id ID]
+//   cognitod-seedgen --db FILE [--users N] [--devices M] [--spare-devices S] [--pool-id ID]
 #include "bench/seedgen.hpp"
 
 #include <cstdio>
@@ -12,12 +12,14 @@ namespace
 {
 
 constexpr char const* usage =
-    "usage: cognitod-seedgen --db FILE [--users N] [--devices M] [--pool-id ID]\n"
+    "usage: cognitod-seedgen --db FILE [--users N] [--devices M] [--spare-devices S]\n"
+    "                        [--pool-id ID]\n"
     "Writes a new cognitod database with one pool (default us-east-1_BenchPool1), one app client\n"
     "(benchclient000000000000001), N users (default 200000) named user00000000.. and M devices\n"
     "(default 1000000) keyed <region>_d0000000-0000-4000-8000-000000000000.., device i owned by\n"
-    "user floor(i * N / M). Every user's password is Bench-Passw0rd!, though only user 0 can sign\n"
-    "in with it (the others share its SRP verifier).\n";
+    "user floor(i * N / M). S spare devices follow (keys M..M+S-1), 1000 to each extra user\n"
+    "(user N, N+1, ...), for loads that delete devices. Every user's password is\n"
+    "Bench-Passw0rd!, though only user 0 can sign in with it (the others share its verifier).\n";
 
 std::int64_t count_option(std::string_view name, std::string const& value)
 {
@@ -62,6 +64,10 @@ int main(int argc, char** argv)
             else if (arg == "--devices")
             {
                 options.devices = count_option(arg, value);
+            }
+            else if (arg == "--spare-devices")
+            {
+                options.spare_devices = count_option(arg, value);
             }
             else if (arg == "--pool-id")
             {

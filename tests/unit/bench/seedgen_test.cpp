@@ -15,6 +15,7 @@ using cognitod::storage::store;
 
 constexpr std::int64_t users = 50;
 constexpr std::int64_t devices = 200;
+constexpr std::int64_t spare = 1500; // two spare users: 1000 devices and 500
 constexpr std::int64_t t0 = 1'715'100'742'022;
 constexpr char const* pool_id = "us-east-1_BenchPool1";
 
@@ -35,10 +36,11 @@ protected:
         options.path = path_;
         options.users = users;
         options.devices = devices;
+        options.spare_devices = spare;
         options.now_ms = t0;
         auto const result = generate(options);
-        ASSERT_EQ(result.users, users);
-        ASSERT_EQ(result.devices, devices);
+        ASSERT_EQ(result.users, users + 2);
+        ASSERT_EQ(result.devices, devices + spare);
     }
 
     void TearDown() override
@@ -61,7 +63,7 @@ TEST_F(seedgen, creates_the_pool_and_client_through_the_seed_code)
     auto const client = s.find_app_client("benchclient000000000000001");
     ASSERT_TRUE(client);
     EXPECT_EQ(client->pool_seq, pool->seq);
-    EXPECT_EQ(s.count_users(pool->seq), users);
+    EXPECT_EQ(s.count_users(pool->seq), users + 2);
 }
 
 TEST_F(seedgen, gives_every_user_the_shape_of_the_seeded_first_user)
@@ -85,7 +87,7 @@ TEST_F(seedgen, gives_every_user_the_shape_of_the_seeded_first_user)
     EXPECT_EQ(last->attribute_value("email"), "user00000049@example.com");
     EXPECT_EQ(last->attribute_value("sub"), last->sub);
     EXPECT_EQ(s.find_user_by_sub(pool->seq, last->sub)->id, last->id);
-    EXPECT_FALSE(s.find_user(pool->seq, bench_username(users)));
+    EXPECT_FALSE(s.find_user(pool->seq, bench_username(users + 2)));
 }
 
 TEST_F(seedgen, derives_device_keys_and_owners_from_the_index)
@@ -106,7 +108,24 @@ TEST_F(seedgen, derives_device_keys_and_owners_from_the_index)
         EXPECT_EQ(d->last_authenticated, t0);
     }
     EXPECT_EQ(bench_device_owner(devices - 1, users, devices), users - 1);
-    EXPECT_FALSE(s.find_device_by_key(bench_device_key(pool_id, devices)));
+    EXPECT_FALSE(s.find_device_by_key(bench_device_key(pool_id, devices + spare)));
+}
+
+TEST_F(seedgen, gives_spare_devices_to_spare_users_a_thousand_each)
+{
+    store s{path_};
+    auto const pool = s.find_user_pool(pool_id);
+    auto const first_spare = s.find_user(pool->seq, bench_username(users));
+    auto const last_spare = s.find_user(pool->seq, bench_username(users + 1));
+    ASSERT_TRUE(first_spare);
+    ASSERT_TRUE(last_spare);
+    EXPECT_EQ(bench_device_owner(devices, users, devices), users);
+    EXPECT_EQ(bench_device_owner(devices + 999, users, devices), users);
+    EXPECT_EQ(bench_device_owner(devices + 1000, users, devices), users + 1);
+    EXPECT_TRUE(s.find_device(first_spare->id, bench_device_key(pool_id, devices)));
+    EXPECT_TRUE(s.find_device(first_spare->id, bench_device_key(pool_id, devices + 999)));
+    EXPECT_TRUE(s.find_device(last_spare->id, bench_device_key(pool_id, devices + spare - 1)));
+    EXPECT_EQ(s.list_all_devices(last_spare->id).size(), 500U);
 }
 
 TEST_F(seedgen, spreads_devices_evenly_and_lists_them_in_key_order)
