@@ -82,7 +82,6 @@ function init(args)
    stride = tonumber(args[7])
    math.randomseed(1000 + id)
    next_forget = forget_first + id
-   sent = 0
    if op ~= "AdminForgetDevice" then
       -- Formatting costs wrk time it would rather spend sending: build a few thousand requests
       -- once and cycle through them.
@@ -93,7 +92,6 @@ function init(args)
 end
 
 function request()
-   sent = sent + 1
    if op == "AdminForgetDevice" then
       local d = next_forget
       next_forget = next_forget + stride
