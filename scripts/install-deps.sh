@@ -3,7 +3,9 @@
 #   scripts/install-deps.sh build   compiler, CMake and the libraries
 #   scripts/install-deps.sh test    the above plus clang (the sanitized build and libFuzzer), the
 #                                   test clients (pytest, boto3, aws CLI) and Chromium for the
-#                                   web console's browser test
+#                                   web console's browser test, and wrk (the test command also
+#                                   checks that bench/run runs)
+#   scripts/install-deps.sh bench   the build packages plus wrk, the load generator bench/run drives
 #   scripts/install-deps.sh podman  podman, runc, podman-compose and debootstrap, for testing the
 #                                   image where no Docker engine runs
 set -euo pipefail
@@ -13,15 +15,19 @@ build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqli
 # clang-14 with its runtimes (libFuzzer, ASan, UBSan) and llvm-14 for llvm-symbolizer.
 test_packages=(clang-14 libclang-rt-14-dev llvm-14 python3 python3-pytest python3-boto3 python3-jwt
     python3-cryptography awscli clang-format)
+bench_packages=(wrk)
 
 # The CNI dnsname plugin lets compose services find each other by name on podman's networks.
 podman_packages=(podman runc podman-compose debootstrap golang-github-containernetworking-plugin-dnsname)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-build}" == "test" ]]; then
-    wanted+=("${test_packages[@]}")
+    wanted+=("${test_packages[@]}" "${bench_packages[@]}")
 elif [[ "${1:-build}" == "podman" ]]; then
     wanted=("${podman_packages[@]}")
+fi
+if [[ "${1:-build}" == "bench" ]]; then
+    wanted+=("${bench_packages[@]}")
 fi
 
 missing=()
