@@ -35,7 +35,7 @@ public:
         return *this;
     }
     // Returns the pool as stored, seq included.
-    user_pool insert(store& s)
+    user_pool insert(queries& s)
     {
         pool_.seq = s.insert_user_pool(pool_);
         return pool_;
@@ -92,7 +92,7 @@ public:
         user_.password_verifier = std::move(verifier);
         return *this;
     }
-    user insert(store& s, user_pool const& pool)
+    user insert(queries& s, user_pool const& pool)
     {
         user_.pool_seq = pool.seq;
         user_.id = s.insert_user(user_);
@@ -142,7 +142,7 @@ public:
         device_.salt = std::move(salt);
         return *this;
     }
-    device insert(store& s, user const& owner)
+    device insert(queries& s, user const& owner)
     {
         device_.user_id = owner.id;
         device_.seq = s.insert_device(device_);
@@ -203,7 +203,7 @@ filter(user_filter::field what, std::string value, bool prefix = false, std::str
     return f;
 }
 
-inline std::int64_t rows(store& s, std::string const& table)
+inline std::int64_t rows(queries& s, std::string const& table)
 {
     return scalar(s.db(), "SELECT count(*) FROM " + table);
 }
@@ -221,7 +221,7 @@ inline std::set<sqlite3_stmt*> live_statements(database& db)
 }
 
 // The SQL of every statement the store prepared while running fn.
-template <class Fn> std::vector<std::string> sql_used_by(store& s, Fn&& fn)
+template <class Fn> std::vector<std::string> sql_used_by(queries& s, Fn&& fn)
 {
     auto const before = live_statements(s.db());
     std::forward<Fn>(fn)();

@@ -1,0 +1,184 @@
+// The store's connections: the writer, the readers it lends, and the background checkpointer.
+#include "storage/migrations.hpp"
+#include "storage/store.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <utility>
+
+namespace cognitod::storage
+{
+
+namespace
+{
+
+// Without commits the checkpointer still looks this often, so that an idle server's WAL ends up
+// in the database (and a crash leaves little to recover at the next start).
+constexpr auto checkpoint_interval = std::chrono::seconds{1};
+
+// The WAL file is cut back to this size when it restarts, so that one burst of writes does not
+// keep its disk space for ever.
+constexpr char const* wal_size_limit = "PRAGMA journal_size_limit = 16777216";
+
+database open_writer(std::string const& path, durability level)
+{
+    database db{path, level};
+    migrate(db);
+    return db;
+}
+
+} // namespace
+
+store::store(std::string const& path, durability level)
+    : queries(open_writer(path, level)), path_(path), level_(level)
+{
+    if (!shared())
+    {
+        return;
+    }
+    db().exec(wal_size_limit);
+    // A WAL hook replaces SQLite's automatic checkpoints (they are one too), which would run inside
+    // whichever request commits past the threshold and stall it; the checkpointer does them.
+    sqlite3_wal_hook(db().handle(), &store::on_commit, this);
+    checkpointer_ = std::thread([this] { run_checkpoints(); });
+}
+
+store::~store()
+{
+    if (checkpointer_.joinable())
+    {
+        {
+            std::lock_guard lock{checkpoint_mutex_};
+            stopping_ = true;
+        }
+        checkpoint_wake_.notify_one();
+        checkpointer_.join();
+    }
+    if (!shared())
+    {
+        return;
+    }
+    sqlite3_wal_hook(db().handle(), nullptr, nullptr);
+    idle_readers_.clear();
+    try
+    {
+        // With every other connection closed this copies the whole WAL back and empties it.
+        db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    catch (...) // NOLINT(bugprone-empty-catch): never throw from a destructor; the WAL stays valid
+    {
+    }
+}
+
+bool store::shared() const noexcept
+{
+    return !path_.empty() && path_ != ":memory:";
+}
+
+void store::give_back(std::unique_ptr<queries> reader) noexcept
+{
+    std::lock_guard lock{readers_mutex_};
+    idle_readers_.push_back(std::move(reader));
+}
+
+int store::on_commit(void* self, sqlite3* /*db*/, char const* /*name*/, int wal_pages) noexcept
+{
+    auto& s = *static_cast<store*>(self);
+    {
+        std::lock_guard lock{s.checkpoint_mutex_};
+        s.wal_pages_ = wal_pages;
+    }
+    if (wal_pages >= checkpoint_pages)
+    {
+        s.checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void store::run_checkpoints() noexcept
+{
+    try
+    {
+        // A connection of its own: the writer's stays free for requests while this one copies.
+        database conn{path_, level_};
+        int checkpointed = 0; // the WAL's size when the last checkpoint ran
+        std::unique_lock lock{checkpoint_mutex_};
+        for (;;)
+        {
+            checkpoint_wake_.wait_for(
+                lock,
+                checkpoint_interval,
+                [&] {
+                    return stopping_ ||
+                           (wal_pages_ >= checkpoint_pages && wal_pages_ != checkpointed);
+                }
+            );
+            if (stopping_)
+            {
+                return;
+            }
+            if (wal_pages_ == 0 || wal_pages_ == checkpointed)
+            {
+                continue; // nothing committed since the last checkpoint
+            }
+            checkpointed = wal_pages_;
+            lock.unlock();
+            int log_pages = 0;
+            int copied = 0;
+            sqlite3_wal_checkpoint_v2(
+                conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied
+            );
+            if (log_pages - copied > restart_pages)
+            {
+                // Waits for readers and holds writers off (busy timeout), so rare and bounded.
+                sqlite3_wal_checkpoint_v2(
+                    conn.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr
+                );
+            }
+            lock.lock();
+        }
+    }
+    catch (...) // NOLINT(bugprone-empty-catch): without a checkpointer the WAL only grows until
+                // the clean shutdown checkpoints it; requests are unaffected
+    {
+    }
+}
+
+store::read_lease::read_lease(store& owner) : owner_(&owner)
+{
+    if (!owner.shared())
+    {
+        lock_ = std::unique_lock{owner.mutex_};
+        return;
+    }
+    {
+        std::lock_guard lock{owner.readers_mutex_};
+        if (!owner.idle_readers_.empty())
+        {
+            reader_ = std::move(owner.idle_readers_.back());
+            owner.idle_readers_.pop_back();
+            return;
+        }
+    }
+    // Every reader is busy: open another. There are never more than the threads that run requests.
+    database db{owner.path_, owner.level_};
+    db.exec("PRAGMA query_only = ON");
+    reader_ = std::make_unique<queries>(std::move(db));
+}
+
+store::read_lease::~read_lease()
+{
+    if (reader_)
+    {
+        owner_->give_back(std::move(reader_));
+    }
+}
+
+void store::wipe()
+{
+    db().exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
+    note_write();
+}
+
+} // namespace cognitod::storage
