@@ -144,12 +144,13 @@ class store : public queries
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<queries>> idle_readers_; // guarded by readers_mutex_
 
-    // The checkpointer: wakes every checkpoint_interval, or when a commit leaves the WAL at
-    // checkpoint_pages or more, and copies the WAL back into the database (PASSIVE: it never
+    // The checkpointer: wakes once a second, or when commits have added checkpoint_pages to the
+    // WAL since its last checkpoint, and copies the WAL back into the database (PASSIVE: it never
     // blocks a writer or a reader).
     std::mutex checkpoint_mutex_;
     std::condition_variable checkpoint_wake_;
-    int wal_pages_ = 0;     // guarded by checkpoint_mutex_: the WAL's size after the last commit
+    int wal_pages_ = 0;     // guarded by checkpoint_mutex_: the WAL's length after the last commit
+    int wal_copied_ = 0;    // guarded by checkpoint_mutex_: how much of it is in the database
     bool stopping_ = false; // guarded by checkpoint_mutex_
     std::thread checkpointer_;
 
@@ -159,12 +160,12 @@ class store : public queries
     void run_checkpoints() noexcept;
 
 public:
-    // Commits that leave this many WAL pages (4 KiB each) wake the checkpointer at once.
+    // Commits that add this many WAL pages (4 KiB each) wake the checkpointer at once.
     static constexpr int checkpoint_pages = 1000;
-    // When a PASSIVE checkpoint leaves more than this in the WAL (readers kept it from finishing
-    // under a stream of writes), the checkpointer waits for them (RESTART), so the WAL stays
-    // bounded.
-    static constexpr int restart_pages = 16 * checkpoint_pages;
+    // SQLite starts the WAL file over only when a write begins with all of it copied back, which
+    // a stream of writes never allows; past this length the checkpointer copies the last pages
+    // with mutex() held, so the next write starts it over and the WAL stays bounded.
+    static constexpr int restart_pages = 8 * checkpoint_pages;
 
     // Opens (creating when missing) and migrates the database at path (":memory:" allowed).
     explicit store(std::string const& path, durability level = durability::normal);

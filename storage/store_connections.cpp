@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <tuple>
 #include <utility>
 
 namespace cognitod::storage
@@ -85,16 +86,37 @@ void store::give_back(std::unique_ptr<queries> reader) noexcept
 int store::on_commit(void* self, sqlite3* /*db*/, char const* /*name*/, int wal_pages) noexcept
 {
     auto& s = *static_cast<store*>(self);
+    bool wake = false;
     {
         std::lock_guard lock{s.checkpoint_mutex_};
+        if (wal_pages < s.wal_pages_)
+        {
+            s.wal_copied_ = 0; // the WAL started over
+        }
         s.wal_pages_ = wal_pages;
+        wake = wal_pages - s.wal_copied_ >= checkpoint_pages;
     }
-    if (wal_pages >= checkpoint_pages)
+    if (wake)
     {
         s.checkpoint_wake_.notify_one();
     }
     return SQLITE_OK;
 }
+
+namespace
+{
+
+// Copies what it can of the WAL into the database; returns the WAL's length and how much of it
+// is copied.
+std::pair<int, int> checkpoint(database& conn) noexcept
+{
+    int length = 0;
+    int copied = 0;
+    sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &length, &copied);
+    return {length, copied};
+}
+
+} // namespace
 
 void store::run_checkpoints() noexcept
 {
@@ -102,41 +124,35 @@ void store::run_checkpoints() noexcept
     {
         // A connection of its own: the writer's stays free for requests while this one copies.
         database conn{path_, level_};
-        int checkpointed = 0; // the WAL's size when the last checkpoint ran
         std::unique_lock lock{checkpoint_mutex_};
         for (;;)
         {
             checkpoint_wake_.wait_for(
                 lock,
                 checkpoint_interval,
-                [&] {
-                    return stopping_ ||
-                           (wal_pages_ >= checkpoint_pages && wal_pages_ != checkpointed);
-                }
+                [&] { return stopping_ || wal_pages_ - wal_copied_ >= checkpoint_pages; }
             );
             if (stopping_)
             {
                 return;
             }
-            if (wal_pages_ == 0 || wal_pages_ == checkpointed)
+            if (wal_pages_ <= wal_copied_)
             {
                 continue; // nothing committed since the last checkpoint
             }
-            checkpointed = wal_pages_;
             lock.unlock();
-            int log_pages = 0;
-            int copied = 0;
-            sqlite3_wal_checkpoint_v2(
-                conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &copied
-            );
-            if (log_pages - copied > restart_pages)
+            auto [length, copied] = checkpoint(conn);
+            if (length >= restart_pages)
             {
-                // Waits for readers and holds writers off (busy timeout), so rare and bounded.
-                sqlite3_wal_checkpoint_v2(
-                    conn.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr
-                );
+                // Only the pages committed during the first pass are left: a short hold.
+                std::lock_guard writer{mutex_};
+                std::tie(length, copied) = checkpoint(conn);
             }
             lock.lock();
+            if (wal_pages_ >= length)
+            {
+                wal_copied_ = copied; // else the WAL started over meanwhile, and none of it is
+            }
         }
     }
     catch (...) // NOLINT(bugprone-empty-catch): without a checkpointer the WAL only grows until
