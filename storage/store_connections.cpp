@@ -18,9 +18,11 @@ namespace
 // in the database (and a crash leaves little to recover at the next start).
 constexpr auto checkpoint_interval = std::chrono::seconds{1};
 
-// The WAL file is cut back to this size when it restarts, so that one burst of writes does not
-// keep its disk space for ever.
-constexpr char const* wal_size_limit = "PRAGMA journal_size_limit = 16777216";
+// When the WAL starts over, SQLite cuts its file back to this size: room for restart_pages of
+// 4 KiB, so that under a stream of writes the file is reused rather than extended again (which
+// costs the file system more per commit), while one burst does not keep its space for ever.
+constexpr char const* wal_size_limit = "PRAGMA journal_size_limit = 37748736"; // 36 MiB
+static_assert(store::restart_pages * 4096 < 37748736);
 
 database open_writer(std::string const& path, durability level)
 {
