@@ -208,6 +208,50 @@ inline std::int64_t rows(queries& s, std::string const& table)
     return scalar(s.db(), "SELECT count(*) FROM " + table);
 }
 
+// Sign-in rows: an app client of pool, a session and a challenge of user u through client c.
+inline app_client client_row(std::string id, user_pool const& pool)
+{
+    app_client c;
+    c.id = std::move(id);
+    c.pool_seq = pool.seq;
+    c.name = "client-" + c.id;
+    c.created = t0;
+    c.last_modified = t0;
+    c.settings = {{"RefreshTokenValidity", 30}, {"TokenValidityUnits", nlohmann::json::object()}};
+    return c;
+}
+
+inline app_client insert_client(queries& s, app_client c)
+{
+    c.seq = s.insert_app_client(c);
+    return c;
+}
+
+inline auth_session session_row(std::string origin_jti, user const& u, app_client const& c)
+{
+    auth_session session;
+    session.refresh_hash = "hash-" + origin_jti;
+    session.origin_jti = std::move(origin_jti);
+    session.user_id = u.id;
+    session.client_seq = c.seq;
+    session.auth_time = t0 / 1000;
+    session.refresh_expires = t0 / 1000 + 30 * 86400;
+    return session;
+}
+
+inline challenge
+challenge_row(std::string hash, user const& u, app_client const& c, std::int64_t expires)
+{
+    challenge ch;
+    ch.session_hash = std::move(hash);
+    ch.user_id = u.id;
+    ch.client_seq = c.seq;
+    ch.name = "NEW_PASSWORD_REQUIRED";
+    ch.expires = expires;
+    ch.state = {{"device_key", nullptr}};
+    return ch;
+}
+
 // The statements the database holds now (the store keeps each one it has used in its cache).
 inline std::set<sqlite3_stmt*> live_statements(database& db)
 {

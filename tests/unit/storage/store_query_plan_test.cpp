@@ -12,16 +12,17 @@
 namespace
 {
 
-using cognitod::storage::app_client;
-using cognitod::storage::auth_session;
-using cognitod::storage::challenge;
 using cognitod::storage::statement;
 using cognitod::storage::store;
+using cognitod::storage::testing::challenge_row;
+using cognitod::storage::testing::client_row;
 using cognitod::storage::testing::device_key;
+using cognitod::storage::testing::insert_client;
 using cognitod::storage::testing::make_device;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
 using cognitod::storage::testing::query_plan;
+using cognitod::storage::testing::session_row;
 using cognitod::storage::testing::sql_used_by;
 using cognitod::storage::testing::t0;
 
@@ -167,31 +168,16 @@ TEST(store_query_plans, no_statement_of_the_device_and_user_lifecycle_scans_a_ta
             s.update_device(d);
             s.delete_device(u.id, d.key);
 
-            app_client c;
-            c.id = "client1";
-            c.pool_seq = pool.seq;
-            c.name = "web";
-            c.created = t0;
-            c.last_modified = t0;
-            c.seq = s.insert_app_client(c);
+            auto const c = insert_client(s, client_row("client1", pool));
             s.find_app_client(c.id);
-            auth_session session;
-            session.origin_jti = "jti-1";
-            session.user_id = u.id;
-            session.client_seq = c.seq;
-            session.refresh_hash = "hash-1";
+            auto const session = session_row("jti-1", u, c);
             s.insert_auth_session(session);
             s.find_auth_session(session.origin_jti);
             s.find_auth_session_by_refresh(session.refresh_hash);
             s.set_session_refresh(session.origin_jti, "hash-2");
             s.revoke_auth_session(session.origin_jti);
             s.revoke_user_sessions(u.id);
-            challenge ch;
-            ch.session_hash = "session-1";
-            ch.user_id = u.id;
-            ch.client_seq = c.seq;
-            ch.name = "NEW_PASSWORD_REQUIRED";
-            ch.expires = t0;
+            auto const ch = challenge_row("session-1", u, c, t0);
             s.insert_challenge(ch);
             s.find_challenge(ch.session_hash);
             s.mark_challenge_used(ch.session_hash);
