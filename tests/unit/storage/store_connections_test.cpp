@@ -5,12 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace
 {
@@ -21,6 +23,8 @@ using cognitod::storage::store;
 using cognitod::storage::transaction;
 using cognitod::storage::transaction_mode;
 using cognitod::storage::testing::make_pool;
+using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::rows;
 
 namespace fs = std::filesystem;
 
@@ -73,6 +77,54 @@ TEST_F(store_file, readers_are_reused_once_returned)
     auto a = s.read();
     auto b = s.read();
     EXPECT_EQ((std::set<queries const*>{&*a, &*b}), opened);
+}
+
+TEST_F(store_file, readers_on_other_threads_see_whole_commits_while_the_writer_writes)
+{
+    store s{path_};
+    auto const pool = make_pool().insert(s);
+    std::atomic<bool> done{false};
+    std::atomic<int> torn{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 3; ++r)
+    {
+        readers.emplace_back(
+            [&]
+            {
+                while (!done)
+                {
+                    // Each user is committed with its two attributes: a snapshot has both or
+                    // neither.
+                    auto reader = s.read();
+                    transaction tx{reader->db(), transaction_mode::deferred};
+                    auto const users = rows(*reader, "users");
+                    if (rows(*reader, "user_attributes") != 2 * users)
+                    {
+                        ++torn;
+                    }
+                    tx.commit();
+                }
+            }
+        );
+    }
+    for (int i = 0; i < 200; ++i)
+    {
+        std::lock_guard lock{s.mutex()};
+        transaction tx{s.db(), transaction_mode::immediate};
+        make_user("user" + std::to_string(i))
+            .with("email", "u@example.com")
+            .with("name", "U")
+            .insert(s, pool);
+        tx.commit();
+        s.note_write();
+    }
+    done = true;
+    for (auto& t : readers)
+    {
+        t.join();
+    }
+    EXPECT_EQ(torn, 0);
+    EXPECT_EQ(rows(s, "users"), 200);
 }
 
 TEST_F(store_file, the_checkpointer_copies_commits_into_the_database_file)
