@@ -163,7 +163,8 @@ def test_acknowledged_device_writes_survive_sigkill(launcher, tmp_path):
     seed = tmp_path / "durability-seed.json"
     seed.write_text(json.dumps(make_seed()))
     db = tmp_path / "durability.db"
-    server = launcher.make(db=db, seed=seed).start()
+    # Two I/O threads, so that requests also meet each other inside cognitod.
+    server = launcher.make(db=db, seed=seed, args=["--threads", "2"]).start()
     rng = random.Random(7)
     total_acked = 0
     for round_number in range(ROUNDS):
