@@ -1,6 +1,6 @@
 // Operation table, validation against the model, and the transaction around each handler.
-// Immutable after construction; invoke() is safe from any thread (the store's mutex serialises
-// the handlers).
+// Immutable after construction; invoke() is safe from any thread (the store serialises the
+// writers and gives each reader a connection of its own).
 #pragma once
 
 #include "schema/service_model.hpp"
@@ -37,13 +37,14 @@ class dispatcher
     std::string account_id_;
     std::unordered_map<std::string_view, entry> operations_;
 
-    // Builds the request's context, then runs fn under the store's lock in one transaction
-    // (BEGIN IMMEDIATE for writes); a throw rolls it back. A committed write bumps the store's
-    // version.
-    template <class Fn> json in_transaction(access mode, call_info const& info, Fn&& fn) const
+    // Builds the request's context and runs fn in one transaction on q; a throw rolls it back.
+    template <class Fn>
+    json in_transaction_on(
+        storage::queries& q, storage::transaction_mode mode, call_info const& info, Fn&& fn
+    ) const
     {
         request_context ctx{
-            store_,
+            q,
             ids_,
             clock_.now_ms(),
             info.region.empty() ? default_region_ : info.region,
@@ -52,18 +53,28 @@ class dispatcher
             info.source_ip,
             info.issuer_base,
         };
-        std::lock_guard lock{store_.mutex()};
-        storage::transaction tx{
-            store_.db(),
-            mode == access::write ? storage::transaction_mode::immediate
-                                  : storage::transaction_mode::deferred,
-        };
+        storage::transaction tx{q.db(), mode};
         json output = std::forward<Fn>(fn)(ctx);
         tx.commit();
-        if (mode == access::write)
+        return output;
+    }
+
+    // Writes run on the writer under the store's lock (BEGIN IMMEDIATE) and bump its version
+    // once committed; reads run on a reader of their own (BEGIN DEFERRED), beside the writer.
+    template <class Fn> json in_transaction(access mode, call_info const& info, Fn&& fn) const
+    {
+        if (mode == access::read)
         {
-            store_.note_write();
+            auto reader = store_.read();
+            return in_transaction_on(
+                *reader, storage::transaction_mode::deferred, info, std::forward<Fn>(fn)
+            );
         }
+        std::lock_guard lock{store_.mutex()};
+        json output = in_transaction_on(
+            store_, storage::transaction_mode::immediate, info, std::forward<Fn>(fn)
+        );
+        store_.note_write();
         return output;
     }
 
@@ -83,7 +94,7 @@ public:
 
     bool implements(std::string_view operation) const { return operations_.contains(operation); }
 
-    // Runs fn inside the store's lock and one transaction, as invoke() runs a handler; for the
+    // Runs fn in one transaction, as invoke() runs a handler; for the
     // routes that are not AWS operations (jwks.json, openid-configuration).
     json
     run(access mode,

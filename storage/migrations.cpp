@@ -26,6 +26,10 @@ void migrate(database& db)
             0
         );
     }
+    if (current == target)
+    {
+        return; // up to date: starting commits nothing, so it costs no fsync
+    }
     for (int version = current; version < target; ++version)
     {
         db.exec(steps[static_cast<std::size_t>(version)]);

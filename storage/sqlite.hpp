@@ -1,7 +1,7 @@
 // RAII over the SQLite C API, shaped like SQLiteCpp: one owner per handle, statements finalized by
 // their deleter, transactions as scope guards.
-// Not thread-safe: a database and its statements are used by one thread at a time (store holds
-// the mutex that guarantees it).
+// Not thread-safe: a database and its statements are used by one thread at a time (store
+// guarantees it: the writer under its mutex, each reader lent to one transaction at a time).
 #pragma once
 
 #include <cstdint>

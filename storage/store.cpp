@@ -1,6 +1,6 @@
 #include "storage/store.hpp"
 
-#include "storage/migrations.hpp"
+#include <utility>
 
 namespace cognitod::storage
 {
@@ -61,12 +61,9 @@ device read_device(statement& st)
 
 } // namespace
 
-store::store(std::string const& path, durability level) : db_(path, level)
-{
-    migrate(db_);
-}
+queries::queries(database db) : db_(std::move(db)) {}
 
-std::int64_t store::insert_user_pool(user_pool const& pool)
+std::int64_t queries::insert_user_pool(user_pool const& pool)
 {
     auto st = db_.cached("INSERT INTO user_pools (id, name, created, last_modified, settings) "
                          "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -79,7 +76,7 @@ std::int64_t store::insert_user_pool(user_pool const& pool)
     return db_.last_insert_rowid();
 }
 
-std::optional<user_pool> store::find_user_pool(std::string_view id)
+std::optional<user_pool> queries::find_user_pool(std::string_view id)
 {
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE id = ?1");
@@ -87,7 +84,7 @@ std::optional<user_pool> store::find_user_pool(std::string_view id)
     return first_pool(*st);
 }
 
-std::optional<user_pool> store::find_user_pool_by_name(std::string_view name)
+std::optional<user_pool> queries::find_user_pool_by_name(std::string_view name)
 {
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE name = ?1 ORDER BY seq LIMIT 1");
@@ -95,7 +92,7 @@ std::optional<user_pool> store::find_user_pool_by_name(std::string_view name)
     return first_pool(*st);
 }
 
-std::optional<user_pool> store::find_user_pool_by_seq(std::int64_t seq)
+std::optional<user_pool> queries::find_user_pool_by_seq(std::int64_t seq)
 {
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE seq = ?1");
@@ -103,7 +100,7 @@ std::optional<user_pool> store::find_user_pool_by_seq(std::int64_t seq)
     return first_pool(*st);
 }
 
-std::vector<user_pool> store::list_user_pools(std::int64_t after_seq, std::size_t limit)
+std::vector<user_pool> queries::list_user_pools(std::int64_t after_seq, std::size_t limit)
 {
     auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
                          "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
@@ -116,7 +113,7 @@ std::vector<user_pool> store::list_user_pools(std::int64_t after_seq, std::size_
     return pools;
 }
 
-void store::update_user_pool(user_pool const& pool)
+void queries::update_user_pool(user_pool const& pool)
 {
     auto st = db_.cached("UPDATE user_pools SET name = ?2, last_modified = ?3, settings = ?4 "
                          "WHERE seq = ?1");
@@ -127,14 +124,14 @@ void store::update_user_pool(user_pool const& pool)
     st->execute();
 }
 
-void store::delete_user_pool(std::int64_t seq)
+void queries::delete_user_pool(std::int64_t seq)
 {
     auto st = db_.cached("DELETE FROM user_pools WHERE seq = ?1");
     st->bind(1, seq);
     st->execute();
 }
 
-std::int64_t store::count_users(std::int64_t pool_seq)
+std::int64_t queries::count_users(std::int64_t pool_seq)
 {
     auto st = db_.cached("SELECT count(*) FROM users WHERE pool_seq = ?1");
     st->bind(1, pool_seq);
@@ -142,7 +139,7 @@ std::int64_t store::count_users(std::int64_t pool_seq)
     return st->column_int64(0);
 }
 
-std::int64_t store::insert_user(user const& u)
+std::int64_t queries::insert_user(user const& u)
 {
     std::int64_t id = 0;
     {
@@ -174,7 +171,7 @@ std::int64_t store::insert_user(user const& u)
     return id;
 }
 
-std::vector<attribute> store::load_attributes(std::int64_t user_id)
+std::vector<attribute> queries::load_attributes(std::int64_t user_id)
 {
     auto st =
         db_.cached("SELECT name, value FROM user_attributes WHERE user_id = ?1 ORDER BY position");
@@ -187,7 +184,7 @@ std::vector<attribute> store::load_attributes(std::int64_t user_id)
     return attributes;
 }
 
-std::optional<user> store::read_user(statement& st)
+std::optional<user> queries::read_user(statement& st)
 {
     user u;
     u.id = st.column_int64(0);
@@ -206,7 +203,7 @@ std::optional<user> store::read_user(statement& st)
     return u;
 }
 
-std::optional<user> store::first_user(statement& st)
+std::optional<user> queries::first_user(statement& st)
 {
     if (!st.step())
     {
@@ -217,7 +214,7 @@ std::optional<user> store::first_user(statement& st)
     return u;
 }
 
-std::optional<user> store::find_user(std::int64_t pool_seq, std::string_view username_key)
+std::optional<user> queries::find_user(std::int64_t pool_seq, std::string_view username_key)
 {
     auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
                          " FROM users u WHERE u.pool_seq = ?1 AND u.username_key = ?2");
@@ -225,7 +222,7 @@ std::optional<user> store::find_user(std::int64_t pool_seq, std::string_view use
     return first_user(*st);
 }
 
-std::optional<user> store::find_user_by_sub(std::int64_t pool_seq, std::string_view sub)
+std::optional<user> queries::find_user_by_sub(std::int64_t pool_seq, std::string_view sub)
 {
     auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
                          " FROM users u WHERE u.pool_seq = ?1 AND u.sub = ?2");
@@ -233,15 +230,16 @@ std::optional<user> store::find_user_by_sub(std::int64_t pool_seq, std::string_v
     return first_user(*st);
 }
 
-std::optional<user> store::find_user_by_id(std::int64_t id)
+std::optional<user> queries::find_user_by_id(std::int64_t id)
 {
     auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS " FROM users u WHERE u.id = ?1");
     st->bind(1, id);
     return first_user(*st);
 }
 
-std::vector<user>
-store::find_users_by_attribute(std::int64_t pool_seq, std::string_view name, std::string_view value)
+std::vector<user> queries::find_users_by_attribute(
+    std::int64_t pool_seq, std::string_view name, std::string_view value
+)
 {
     std::vector<user> users;
     {
@@ -262,7 +260,7 @@ store::find_users_by_attribute(std::int64_t pool_seq, std::string_view name, std
     return users;
 }
 
-std::vector<user> store::find_users_by_folded_attribute(
+std::vector<user> queries::find_users_by_folded_attribute(
     std::int64_t pool_seq, std::string_view name, std::string_view value
 )
 {
@@ -285,7 +283,7 @@ std::vector<user> store::find_users_by_folded_attribute(
     return users;
 }
 
-std::vector<user> store::list_users(
+std::vector<user> queries::list_users(
     std::int64_t pool_seq,
     std::int64_t after_id,
     std::size_t limit,
@@ -371,7 +369,7 @@ std::vector<user> store::list_users(
     return users;
 }
 
-void store::update_user(user const& u)
+void queries::update_user(user const& u)
 {
     auto st = db_.cached("UPDATE users SET status = ?2, enabled = ?3, last_modified = ?4, "
                          "password_salt = ?5, password_verifier = ?6, revoked_before = ?7, "
@@ -389,7 +387,7 @@ void store::update_user(user const& u)
     st->execute();
 }
 
-void store::replace_attributes(std::int64_t user_id, std::vector<attribute> const& attributes)
+void queries::replace_attributes(std::int64_t user_id, std::vector<attribute> const& attributes)
 {
     {
         auto st = db_.cached("DELETE FROM user_attributes WHERE user_id = ?1");
@@ -408,14 +406,14 @@ void store::replace_attributes(std::int64_t user_id, std::vector<attribute> cons
     }
 }
 
-void store::delete_user(std::int64_t user_id)
+void queries::delete_user(std::int64_t user_id)
 {
     auto st = db_.cached("DELETE FROM users WHERE id = ?1");
     st->bind(1, user_id);
     st->execute();
 }
 
-std::int64_t store::insert_device(device const& d)
+std::int64_t queries::insert_device(device const& d)
 {
     auto st = db_.cached(
         "INSERT INTO devices (device_key, user_id, group_key, name, status, remembered, "
@@ -439,7 +437,7 @@ std::int64_t store::insert_device(device const& d)
     return db_.last_insert_rowid();
 }
 
-std::optional<device> store::find_device(std::int64_t user_id, std::string_view key)
+std::optional<device> queries::find_device(std::int64_t user_id, std::string_view key)
 {
     auto st = db_.cached("SELECT " COGNITOD_DEVICE_COLUMNS
                          " FROM devices WHERE device_key = ?1 AND user_id = ?2");
@@ -451,7 +449,7 @@ std::optional<device> store::find_device(std::int64_t user_id, std::string_view 
     return read_device(*st);
 }
 
-std::optional<device> store::find_device_by_key(std::string_view key)
+std::optional<device> queries::find_device_by_key(std::string_view key)
 {
     auto st = db_.cached("SELECT " COGNITOD_DEVICE_COLUMNS " FROM devices WHERE device_key = ?1");
     st->bind(1, key);
@@ -463,7 +461,7 @@ std::optional<device> store::find_device_by_key(std::string_view key)
 }
 
 std::vector<device>
-store::list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t limit)
+queries::list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t limit)
 {
     auto st = db_.cached("SELECT " COGNITOD_DEVICE_COLUMNS
                          " FROM devices WHERE user_id = ?1 AND seq > ?2 AND remembered = 1"
@@ -477,7 +475,7 @@ store::list_devices(std::int64_t user_id, std::int64_t after_seq, std::size_t li
     return devices;
 }
 
-std::vector<device> store::list_all_devices(std::int64_t user_id)
+std::vector<device> queries::list_all_devices(std::int64_t user_id)
 {
     auto st = db_.cached("SELECT " COGNITOD_DEVICE_COLUMNS " FROM devices WHERE user_id = ?1"
                          " ORDER BY seq");
@@ -490,7 +488,7 @@ std::vector<device> store::list_all_devices(std::int64_t user_id)
     return devices;
 }
 
-void store::update_device(device const& d)
+void queries::update_device(device const& d)
 {
     auto st = db_.cached(
         "UPDATE devices SET name = ?2, status = ?3, remembered = ?4, confirmed = ?5, last_ip = ?6, "
@@ -509,31 +507,25 @@ void store::update_device(device const& d)
     st->execute();
 }
 
-bool store::delete_device(std::int64_t user_id, std::string_view key)
+bool queries::delete_device(std::int64_t user_id, std::string_view key)
 {
     auto st = db_.cached("DELETE FROM devices WHERE device_key = ?1 AND user_id = ?2");
     st->bind(1, key).bind(2, user_id);
     return st->execute() == 1;
 }
 
-bool store::seed_applied(std::string_view sha256)
+bool queries::seed_applied(std::string_view sha256)
 {
     auto st = db_.cached("SELECT 1 FROM applied_seeds WHERE sha256 = ?1");
     st->bind(1, sha256);
     return st->step();
 }
 
-void store::record_seed(std::string_view sha256, std::int64_t now)
+void queries::record_seed(std::string_view sha256, std::int64_t now)
 {
     auto st = db_.cached("INSERT OR REPLACE INTO applied_seeds (sha256, applied) VALUES (?1, ?2)");
     st->bind(1, sha256).bind(2, now);
     st->execute();
-}
-
-void store::wipe()
-{
-    db_.exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
-    note_write();
 }
 
 } // namespace cognitod::storage

@@ -1,29 +1,30 @@
 // Typed persistence for pools, users and devices. Lookups return std::optional; the caller picks
 // the AWS error for "missing". Throws sqlite_error only for broken SQL or I/O.
-// Not thread-safe: callers hold mutex() for the whole transaction they run (version() and
-// note_write() excepted: they are atomic).
 #pragma once
 
 #include "storage/records.hpp"
 #include "storage/sqlite.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace cognitod::storage
 {
 
-class store
+// The typed queries, over one connection.
+// Not thread-safe: one thread at a time, inside one transaction (see store for who may write).
+class queries
 {
     database db_;
-    std::mutex mutex_;
-    std::atomic<std::uint64_t> version_{1};
 
     std::vector<attribute> load_attributes(std::int64_t user_id);
     std::optional<user> read_user(statement& st);
@@ -31,18 +32,9 @@ class store
     std::optional<user> first_user(statement& st);
 
 public:
-    // Opens (creating when missing) and migrates the database at path (":memory:" allowed).
-    explicit store(std::string const& path, durability level = durability::normal);
+    explicit queries(database db);
 
-    // Guards the connection: hold it across a transaction and every call made inside it.
-    std::mutex& mutex() noexcept { return mutex_; }
     database& db() noexcept { return db_; }
-
-    // A number that grows with every committed write, so a watcher (the web console) can tell
-    // "changed since" without reading the tables. Writers call note_write() after commit, while
-    // they still hold mutex(); a reader holding mutex() sees the version of what it reads.
-    std::uint64_t version() const noexcept { return version_.load(); }
-    void note_write() noexcept { ++version_; }
 
     // Pools
     std::int64_t insert_user_pool(user_pool const& pool);
@@ -133,8 +125,90 @@ public:
     // Seeds: a seed's SHA-256 is recorded once it has been applied.
     bool seed_applied(std::string_view sha256);
     void record_seed(std::string_view sha256, std::int64_t now);
+};
+
+// A database's connections: the writer (this object's own queries), readers for read-only
+// transactions, and a checkpointer that runs WAL checkpoints off the request path.
+// A file database in WAL mode gets one reader connection per concurrent read transaction, opened
+// on demand; an in-memory database cannot be shared between connections, so its readers are the
+// writer, taken under mutex().
+// Thread-safe: writes hold mutex() for their whole transaction; read() may be called from any
+// thread; version() and note_write() are atomic.
+class store : public queries
+{
+    std::string path_;
+    durability level_;
+    std::mutex mutex_;
+    std::atomic<std::uint64_t> version_{1};
+
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<queries>> idle_readers_; // guarded by readers_mutex_
+
+    // The checkpointer: wakes once a second, or when commits have added checkpoint_pages to the
+    // WAL since its last checkpoint, and copies the WAL back into the database (PASSIVE: it never
+    // blocks a writer or a reader).
+    std::mutex checkpoint_mutex_;
+    std::condition_variable checkpoint_wake_;
+    int wal_pages_ = 0;     // guarded by checkpoint_mutex_: the WAL's length after the last commit
+    int wal_copied_ = 0;    // guarded by checkpoint_mutex_: how much of it is in the database
+    bool stopping_ = false; // guarded by checkpoint_mutex_
+    std::thread checkpointer_;
+
+    bool shared() const noexcept;
+    void give_back(std::unique_ptr<queries> reader) noexcept;
+    static int on_commit(void* self, sqlite3* db, char const* name, int wal_pages) noexcept;
+    void run_checkpoints() noexcept;
+
+public:
+    // Commits that add this many WAL pages (4 KiB each) wake the checkpointer at once.
+    static constexpr int checkpoint_pages = 1000;
+    // SQLite starts the WAL file over only when a write begins with all of it copied back, which
+    // a stream of writes never allows; past this length the checkpointer copies the last pages
+    // with mutex() held, so the next write starts it over and the WAL stays bounded.
+    static constexpr int restart_pages = 8 * checkpoint_pages;
+
+    // Opens (creating when missing) and migrates the database at path (":memory:" allowed).
+    explicit store(std::string const& path, durability level = durability::normal);
+    store(store const&) = delete;
+    store& operator=(store const&) = delete;
+    store(store&&) = delete;
+    store& operator=(store&&) = delete;
+    // Stops the checkpointer, closes the readers, and checkpoints the whole WAL into the database.
+    ~store();
+
+    // Guards the writer: hold it across a transaction that may write and every call made inside
+    // it.
+    std::mutex& mutex() noexcept { return mutex_; }
+
+    // A reader for one read transaction, returned to the store when the lease ends.
+    class read_lease
+    {
+        store* owner_;
+        std::unique_ptr<queries> reader_;   // a reader connection of a shared database, or
+        std::unique_lock<std::mutex> lock_; // the writer, locked, when the database is in memory
+
+    public:
+        explicit read_lease(store& owner);
+        read_lease(read_lease const&) = delete;
+        read_lease& operator=(read_lease const&) = delete;
+        read_lease(read_lease&&) = delete;
+        read_lease& operator=(read_lease&&) = delete;
+        ~read_lease();
+
+        queries& operator*() const noexcept { return reader_ ? *reader_ : *owner_; }
+        queries* operator->() const noexcept { return &**this; }
+    };
+    read_lease read() { return read_lease{*this}; }
+
+    // A number that grows with every committed write, so a watcher (the web console) can tell
+    // "changed since" without reading the tables. Writers call note_write() after commit, while
+    // they still hold mutex(); a reader holding mutex() sees the version of what it reads, and
+    // one that loads version() before its first read sees at least that version.
+    std::uint64_t version() const noexcept { return version_.load(); }
+    void note_write() noexcept { ++version_; }
+
     // Removes every pool, user and device (the applied-seed record and the outbox too), and
-    // counts as a write.
+    // counts as a write. The caller holds mutex().
     void wipe();
 };
 

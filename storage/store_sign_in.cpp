@@ -37,7 +37,7 @@ auth_session read_session(statement& st)
 
 } // namespace
 
-std::optional<std::string> store::pool_signing_keys(std::int64_t pool_seq)
+std::optional<std::string> queries::pool_signing_keys(std::int64_t pool_seq)
 {
     auto st = db_.cached("SELECT signing_keys FROM user_pools WHERE seq = ?1");
     st->bind(1, pool_seq);
@@ -48,14 +48,14 @@ std::optional<std::string> store::pool_signing_keys(std::int64_t pool_seq)
     return st->column_text(0);
 }
 
-void store::set_pool_signing_keys(std::int64_t pool_seq, std::string_view keys)
+void queries::set_pool_signing_keys(std::int64_t pool_seq, std::string_view keys)
 {
     auto st = db_.cached("UPDATE user_pools SET signing_keys = ?2 WHERE seq = ?1");
     st->bind(1, pool_seq).bind(2, keys);
     st->execute();
 }
 
-std::int64_t store::insert_app_client(app_client const& c)
+std::int64_t queries::insert_app_client(app_client const& c)
 {
     auto st = db_.cached(
         "INSERT INTO app_clients (id, pool_seq, name, secret, created, last_modified, settings) "
@@ -75,7 +75,7 @@ std::int64_t store::insert_app_client(app_client const& c)
     return db_.last_insert_rowid();
 }
 
-std::optional<app_client> store::find_app_client(std::string_view id)
+std::optional<app_client> queries::find_app_client(std::string_view id)
 {
     auto st = db_.cached("SELECT seq, id, pool_seq, name, secret, created, last_modified, settings "
                          "FROM app_clients WHERE id = ?1");
@@ -88,7 +88,7 @@ std::optional<app_client> store::find_app_client(std::string_view id)
 }
 
 std::vector<app_client>
-store::list_app_clients(std::int64_t pool_seq, std::int64_t after_seq, std::size_t limit)
+queries::list_app_clients(std::int64_t pool_seq, std::int64_t after_seq, std::size_t limit)
 {
     auto st = db_.cached("SELECT seq, id, pool_seq, name, secret, created, last_modified, settings "
                          "FROM app_clients WHERE pool_seq = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
@@ -101,7 +101,7 @@ store::list_app_clients(std::int64_t pool_seq, std::int64_t after_seq, std::size
     return clients;
 }
 
-void store::update_app_client(app_client const& c)
+void queries::update_app_client(app_client const& c)
 {
     auto st = db_.cached(
         "UPDATE app_clients SET name = ?2, last_modified = ?3, settings = ?4 WHERE seq = ?1"
@@ -110,14 +110,14 @@ void store::update_app_client(app_client const& c)
     st->execute();
 }
 
-void store::delete_app_client(std::int64_t seq)
+void queries::delete_app_client(std::int64_t seq)
 {
     auto st = db_.cached("DELETE FROM app_clients WHERE seq = ?1");
     st->bind(1, seq);
     st->execute();
 }
 
-void store::insert_auth_session(auth_session const& s)
+void queries::insert_auth_session(auth_session const& s)
 {
     auto st = db_.cached(
         "INSERT INTO auth_sessions (origin_jti, user_id, client_seq, refresh_hash, device_key, "
@@ -136,7 +136,7 @@ void store::insert_auth_session(auth_session const& s)
     st->execute();
 }
 
-std::optional<auth_session> store::find_auth_session(std::string_view origin_jti)
+std::optional<auth_session> queries::find_auth_session(std::string_view origin_jti)
 {
     auto st = db_.cached("SELECT origin_jti, user_id, client_seq, refresh_hash, device_key, "
                          "auth_time, refresh_expires, revoked FROM auth_sessions "
@@ -149,7 +149,7 @@ std::optional<auth_session> store::find_auth_session(std::string_view origin_jti
     return read_session(*st);
 }
 
-std::optional<auth_session> store::find_auth_session_by_refresh(std::string_view refresh_hash)
+std::optional<auth_session> queries::find_auth_session_by_refresh(std::string_view refresh_hash)
 {
     auto st = db_.cached("SELECT origin_jti, user_id, client_seq, refresh_hash, device_key, "
                          "auth_time, refresh_expires, revoked FROM auth_sessions "
@@ -162,28 +162,28 @@ std::optional<auth_session> store::find_auth_session_by_refresh(std::string_view
     return read_session(*st);
 }
 
-void store::revoke_auth_session(std::string_view origin_jti)
+void queries::revoke_auth_session(std::string_view origin_jti)
 {
     auto st = db_.cached("UPDATE auth_sessions SET revoked = 1 WHERE origin_jti = ?1");
     st->bind(1, origin_jti);
     st->execute();
 }
 
-void store::revoke_user_sessions(std::int64_t user_id)
+void queries::revoke_user_sessions(std::int64_t user_id)
 {
     auto st = db_.cached("UPDATE auth_sessions SET revoked = 1 WHERE user_id = ?1");
     st->bind(1, user_id);
     st->execute();
 }
 
-void store::set_session_refresh(std::string_view origin_jti, std::string_view refresh_hash)
+void queries::set_session_refresh(std::string_view origin_jti, std::string_view refresh_hash)
 {
     auto st = db_.cached("UPDATE auth_sessions SET refresh_hash = ?2 WHERE origin_jti = ?1");
     st->bind(1, origin_jti).bind(2, refresh_hash);
     st->execute();
 }
 
-void store::insert_challenge(challenge const& c)
+void queries::insert_challenge(challenge const& c)
 {
     auto st = db_.cached("INSERT INTO challenges (session_hash, user_id, client_seq, name, "
                          "expires, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -196,7 +196,7 @@ void store::insert_challenge(challenge const& c)
     st->execute();
 }
 
-std::optional<challenge> store::find_challenge(std::string_view session_hash)
+std::optional<challenge> queries::find_challenge(std::string_view session_hash)
 {
     auto st = db_.cached("SELECT session_hash, user_id, client_seq, name, expires, state "
                          "FROM challenges WHERE session_hash = ?1");
@@ -215,28 +215,28 @@ std::optional<challenge> store::find_challenge(std::string_view session_hash)
     };
 }
 
-void store::delete_challenge(std::string_view session_hash)
+void queries::delete_challenge(std::string_view session_hash)
 {
     auto st = db_.cached("DELETE FROM challenges WHERE session_hash = ?1");
     st->bind(1, session_hash);
     st->execute();
 }
 
-void store::mark_challenge_used(std::string_view session_hash)
+void queries::mark_challenge_used(std::string_view session_hash)
 {
     auto st = db_.cached("UPDATE challenges SET name = 'USED' WHERE session_hash = ?1");
     st->bind(1, session_hash);
     st->execute();
 }
 
-void store::delete_expired_challenges(std::int64_t now_ms)
+void queries::delete_expired_challenges(std::int64_t now_ms)
 {
     auto st = db_.cached("DELETE FROM challenges WHERE expires < ?1");
     st->bind(1, now_ms);
     st->execute();
 }
 
-void store::insert_message(message const& m)
+void queries::insert_message(message const& m)
 {
     auto st = db_.cached("INSERT INTO messages (pool_id, username, medium, destination, purpose, "
                          "code, message, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -251,7 +251,7 @@ void store::insert_message(message const& m)
     st->execute();
 }
 
-std::vector<message> store::list_messages(std::string_view pool_id, std::string_view username)
+std::vector<message> queries::list_messages(std::string_view pool_id, std::string_view username)
 {
     auto st = db_.cached("SELECT seq, pool_id, username, medium, destination, purpose, code, "
                          "message, created FROM messages WHERE (?1 = '' OR pool_id = ?1) AND "
@@ -275,7 +275,7 @@ std::vector<message> store::list_messages(std::string_view pool_id, std::string_
     return out;
 }
 
-void store::clear_messages()
+void queries::clear_messages()
 {
     db_.exec("DELETE FROM messages");
 }

@@ -14,11 +14,11 @@
 namespace cognitod
 {
 
-// All a handler may touch. Built per request by the dispatcher; the store's mutex is held and a
-// transaction is open for the whole call.
+// All a handler may touch. Built per request by the dispatcher: a transaction is open on store for
+// the whole call (on the writer, under the store's lock, for a write; on a reader for a read).
 struct request_context
 {
-    storage::store& store;
+    storage::queries& store;
     id_source& ids;
     std::int64_t now_ms = 0; // one instant per request
     std::string region;      // from the SigV4 scope, else the configured default

@@ -35,7 +35,7 @@ public:
         return *this;
     }
     // Returns the pool as stored, seq included.
-    user_pool insert(store& s)
+    user_pool insert(queries& s)
     {
         pool_.seq = s.insert_user_pool(pool_);
         return pool_;
@@ -92,7 +92,7 @@ public:
         user_.password_verifier = std::move(verifier);
         return *this;
     }
-    user insert(store& s, user_pool const& pool)
+    user insert(queries& s, user_pool const& pool)
     {
         user_.pool_seq = pool.seq;
         user_.id = s.insert_user(user_);
@@ -142,7 +142,7 @@ public:
         device_.salt = std::move(salt);
         return *this;
     }
-    device insert(store& s, user const& owner)
+    device insert(queries& s, user const& owner)
     {
         device_.user_id = owner.id;
         device_.seq = s.insert_device(device_);
@@ -203,9 +203,53 @@ filter(user_filter::field what, std::string value, bool prefix = false, std::str
     return f;
 }
 
-inline std::int64_t rows(store& s, std::string const& table)
+inline std::int64_t rows(queries& s, std::string const& table)
 {
     return scalar(s.db(), "SELECT count(*) FROM " + table);
+}
+
+// Sign-in rows: an app client of pool, a session and a challenge of user u through client c.
+inline app_client client_row(std::string id, user_pool const& pool)
+{
+    app_client c;
+    c.id = std::move(id);
+    c.pool_seq = pool.seq;
+    c.name = "client-" + c.id;
+    c.created = t0;
+    c.last_modified = t0;
+    c.settings = {{"RefreshTokenValidity", 30}, {"TokenValidityUnits", nlohmann::json::object()}};
+    return c;
+}
+
+inline app_client insert_client(queries& s, app_client c)
+{
+    c.seq = s.insert_app_client(c);
+    return c;
+}
+
+inline auth_session session_row(std::string origin_jti, user const& u, app_client const& c)
+{
+    auth_session session;
+    session.refresh_hash = "hash-" + origin_jti;
+    session.origin_jti = std::move(origin_jti);
+    session.user_id = u.id;
+    session.client_seq = c.seq;
+    session.auth_time = t0 / 1000;
+    session.refresh_expires = t0 / 1000 + 30 * 86400;
+    return session;
+}
+
+inline challenge
+challenge_row(std::string hash, user const& u, app_client const& c, std::int64_t expires)
+{
+    challenge ch;
+    ch.session_hash = std::move(hash);
+    ch.user_id = u.id;
+    ch.client_seq = c.seq;
+    ch.name = "NEW_PASSWORD_REQUIRED";
+    ch.expires = expires;
+    ch.state = {{"device_key", nullptr}};
+    return ch;
 }
 
 // The statements the database holds now (the store keeps each one it has used in its cache).
@@ -221,7 +265,7 @@ inline std::set<sqlite3_stmt*> live_statements(database& db)
 }
 
 // The SQL of every statement the store prepared while running fn.
-template <class Fn> std::vector<std::string> sql_used_by(store& s, Fn&& fn)
+template <class Fn> std::vector<std::string> sql_used_by(queries& s, Fn&& fn)
 {
     auto const before = live_statements(s.db());
     std::forward<Fn>(fn)();

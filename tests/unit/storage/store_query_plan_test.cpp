@@ -7,17 +7,24 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 namespace
 {
 
+using cognitod::storage::statement;
 using cognitod::storage::store;
+using cognitod::storage::testing::challenge_row;
+using cognitod::storage::testing::client_row;
 using cognitod::storage::testing::device_key;
+using cognitod::storage::testing::insert_client;
 using cognitod::storage::testing::make_device;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
 using cognitod::storage::testing::query_plan;
+using cognitod::storage::testing::session_row;
 using cognitod::storage::testing::sql_used_by;
+using cognitod::storage::testing::t0;
 
 // The plans of every statement fn made the store prepare, each headed by its SQL.
 template <class Fn> std::string plans_of(store& s, Fn&& fn)
@@ -34,6 +41,21 @@ template <class Fn> std::string plans_of(store& s, Fn&& fn)
 bool scans(std::string const& plans)
 {
     return plans.find("SCAN") != std::string::npos;
+}
+
+// The statements fn prepared whose plan scans a table, each with its plan.
+template <class Fn> std::string scanning_statements(store& s, Fn&& fn)
+{
+    std::string found;
+    for (auto const& sql : sql_used_by(s, std::forward<Fn>(fn)))
+    {
+        auto const plan = query_plan(s.db(), sql);
+        if (scans(plan))
+        {
+            found += sql + "\n" + plan;
+        }
+    }
+    return found;
 }
 
 class store_query_plan : public ::testing::Test
@@ -113,4 +135,97 @@ TEST_F(store_query_plan, alias_lookup_by_attribute_value_uses_an_index)
         plans_of(s_, [&] { s_.find_users_by_attribute(1, "email", "a@example.com"); });
     ASSERT_NE(plans.find("user_attributes"), std::string::npos) << plans;
     EXPECT_FALSE(scans(plans)) << plans;
+}
+
+// Every statement the device operations and the user lookups around them run, from a store that
+// has prepared none yet, so that each one is seen.
+TEST(store_query_plans, no_statement_of_the_device_and_user_lifecycle_scans_a_table)
+{
+    store s{":memory:"};
+    auto const scanning = scanning_statements(
+        s,
+        [&]
+        {
+            auto const pool = make_pool().insert(s);
+            s.find_user_pool(pool.id);
+            s.find_user_pool_by_seq(pool.seq);
+            auto u = make_user("alice").with("email", "a@example.com").insert(s, pool);
+            s.find_user(pool.seq, "alice");
+            s.find_user_by_sub(pool.seq, "sub-alice");
+            s.find_user_by_id(u.id);
+            s.find_users_by_attribute(pool.seq, "email", "a@example.com");
+            s.find_users_by_folded_attribute(pool.seq, "email", "A@example.com");
+            s.count_users(pool.seq);
+            s.update_user(u);
+            s.replace_attributes(u.id, u.attributes);
+
+            auto d = make_device(device_key(1)).insert(s, u);
+            s.find_device(u.id, d.key);
+            s.find_device_by_key(d.key);
+            s.list_devices(u.id, 0, 60);
+            s.list_all_devices(u.id);
+            d.status = "invalid";
+            s.update_device(d);
+            s.delete_device(u.id, d.key);
+
+            auto const c = insert_client(s, client_row("client1", pool));
+            s.find_app_client(c.id);
+            auto const session = session_row("jti-1", u, c);
+            s.insert_auth_session(session);
+            s.find_auth_session(session.origin_jti);
+            s.find_auth_session_by_refresh(session.refresh_hash);
+            s.set_session_refresh(session.origin_jti, "hash-2");
+            s.revoke_auth_session(session.origin_jti);
+            s.revoke_user_sessions(u.id);
+            auto const ch = challenge_row("session-1", u, c, t0);
+            s.insert_challenge(ch);
+            s.find_challenge(ch.session_hash);
+            s.mark_challenge_used(ch.session_hash);
+            s.delete_challenge(ch.session_hash);
+            s.delete_user(u.id);
+        }
+    );
+    EXPECT_EQ(scanning, "");
+}
+
+TEST_F(store_query_plan, list_users_pages_through_one_pool_without_sorting)
+{
+    std::string plan;
+    for (auto const& sql : sql_used_by(s_, [&] { s_.list_users(1, 0, 60, std::nullopt); }))
+    {
+        if (sql.find("FROM users u WHERE") != std::string::npos)
+        {
+            plan = sql + "\n" + query_plan(s_.db(), sql);
+        }
+    }
+    ASSERT_NE(plan, "");
+    EXPECT_FALSE(scans(plan)) << plan;
+    EXPECT_NE(plan.find("users_by_pool"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << "sorts instead of using the index\n"
+                                                           << plan;
+}
+
+// ON DELETE CASCADE and the foreign key checks look the child rows up by the referencing column:
+// deleting a user or a device must not scan the tables that hang under them.
+TEST_F(store_query_plan, every_foreign_key_is_indexed_for_its_cascade)
+{
+    statement tables{s_.db().handle(), "SELECT name FROM sqlite_master WHERE type = 'table'"};
+    std::string scanning;
+    while (tables.step())
+    {
+        auto const table = tables.column_text(0);
+        // Names from the schema itself, not from input: safe to splice into the test's SQL.
+        statement keys{s_.db().handle(), "SELECT \"from\" FROM pragma_foreign_key_list(?1)"};
+        keys.bind(1, table);
+        while (keys.step())
+        {
+            auto const sql = "SELECT 1 FROM " + table + " WHERE " + keys.column_text(0) + " = ?1";
+            auto const plan = query_plan(s_.db(), sql);
+            if (scans(plan))
+            {
+                scanning += sql + "\n" + plan;
+            }
+        }
+    }
+    EXPECT_EQ(scanning, "");
 }

@@ -16,52 +16,14 @@ using cognitod::storage::sqlite_error;
 using cognitod::storage::store;
 using cognitod::storage::user;
 using cognitod::storage::user_pool;
+using cognitod::storage::testing::challenge_row;
+using cognitod::storage::testing::client_row;
+using cognitod::storage::testing::insert_client;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
 using cognitod::storage::testing::rows;
+using cognitod::storage::testing::session_row;
 using cognitod::storage::testing::t0;
-
-app_client client_row(std::string id, user_pool const& pool)
-{
-    app_client c;
-    c.id = std::move(id);
-    c.pool_seq = pool.seq;
-    c.name = "client-" + c.id;
-    c.created = t0;
-    c.last_modified = t0;
-    c.settings = {{"RefreshTokenValidity", 30}, {"TokenValidityUnits", nlohmann::json::object()}};
-    return c;
-}
-
-app_client insert_client(store& s, app_client c)
-{
-    c.seq = s.insert_app_client(c);
-    return c;
-}
-
-auth_session session_row(std::string origin_jti, user const& u, app_client const& c)
-{
-    auth_session session;
-    session.refresh_hash = "hash-" + origin_jti;
-    session.origin_jti = std::move(origin_jti);
-    session.user_id = u.id;
-    session.client_seq = c.seq;
-    session.auth_time = t0 / 1000;
-    session.refresh_expires = t0 / 1000 + 30 * 86400;
-    return session;
-}
-
-challenge challenge_row(std::string hash, user const& u, app_client const& c, std::int64_t expires)
-{
-    challenge ch;
-    ch.session_hash = std::move(hash);
-    ch.user_id = u.id;
-    ch.client_seq = c.seq;
-    ch.name = "NEW_PASSWORD_REQUIRED";
-    ch.expires = expires;
-    ch.state = {{"device_key", nullptr}};
-    return ch;
-}
 
 std::vector<std::string> client_ids(std::vector<app_client> const& clients)
 {

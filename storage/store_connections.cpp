@@ -1,0 +1,202 @@
+// The store's connections: the writer, the readers it lends, and the background checkpointer.
+#include "storage/migrations.hpp"
+#include "storage/store.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <tuple>
+#include <utility>
+
+namespace cognitod::storage
+{
+
+namespace
+{
+
+// Without commits the checkpointer still looks this often, so that an idle server's WAL ends up
+// in the database (and a crash leaves little to recover at the next start).
+constexpr auto checkpoint_interval = std::chrono::seconds{1};
+
+// When the WAL starts over, SQLite cuts its file back to this size: room for restart_pages of
+// 4 KiB, so that under a stream of writes the file is reused rather than extended again (which
+// costs the file system more per commit), while one burst does not keep its space for ever.
+constexpr char const* wal_size_limit = "PRAGMA journal_size_limit = 37748736"; // 36 MiB
+static_assert(store::restart_pages * 4096 < 37748736);
+
+database open_writer(std::string const& path, durability level)
+{
+    database db{path, level};
+    migrate(db);
+    return db;
+}
+
+} // namespace
+
+store::store(std::string const& path, durability level)
+    : queries(open_writer(path, level)), path_(path), level_(level)
+{
+    if (!shared())
+    {
+        return;
+    }
+    db().exec(wal_size_limit);
+    // A WAL hook replaces SQLite's automatic checkpoints (they are one too), which would run inside
+    // whichever request commits past the threshold and stall it; the checkpointer does them.
+    sqlite3_wal_hook(db().handle(), &store::on_commit, this);
+    checkpointer_ = std::thread([this] { run_checkpoints(); });
+}
+
+store::~store()
+{
+    if (checkpointer_.joinable())
+    {
+        {
+            std::lock_guard lock{checkpoint_mutex_};
+            stopping_ = true;
+        }
+        checkpoint_wake_.notify_one();
+        checkpointer_.join();
+    }
+    if (!shared())
+    {
+        return;
+    }
+    sqlite3_wal_hook(db().handle(), nullptr, nullptr);
+    idle_readers_.clear();
+    try
+    {
+        // With every other connection closed this copies the whole WAL back and empties it.
+        db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    catch (...) // NOLINT(bugprone-empty-catch): never throw from a destructor; the WAL stays valid
+    {
+    }
+}
+
+bool store::shared() const noexcept
+{
+    return !path_.empty() && path_ != ":memory:";
+}
+
+void store::give_back(std::unique_ptr<queries> reader) noexcept
+{
+    std::lock_guard lock{readers_mutex_};
+    idle_readers_.push_back(std::move(reader));
+}
+
+int store::on_commit(void* self, sqlite3* /*db*/, char const* /*name*/, int wal_pages) noexcept
+{
+    auto& s = *static_cast<store*>(self);
+    bool wake = false;
+    {
+        std::lock_guard lock{s.checkpoint_mutex_};
+        if (wal_pages < s.wal_pages_)
+        {
+            s.wal_copied_ = 0; // the WAL started over
+        }
+        s.wal_pages_ = wal_pages;
+        wake = wal_pages - s.wal_copied_ >= checkpoint_pages;
+    }
+    if (wake)
+    {
+        s.checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+namespace
+{
+
+// Copies what it can of the WAL into the database; returns the WAL's length and how much of it
+// is copied.
+std::pair<int, int> checkpoint(database& conn) noexcept
+{
+    int length = 0;
+    int copied = 0;
+    sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &length, &copied);
+    return {length, copied};
+}
+
+} // namespace
+
+void store::run_checkpoints() noexcept
+{
+    try
+    {
+        // A connection of its own: the writer's stays free for requests while this one copies.
+        database conn{path_, level_};
+        std::unique_lock lock{checkpoint_mutex_};
+        for (;;)
+        {
+            checkpoint_wake_.wait_for(
+                lock,
+                checkpoint_interval,
+                [&] { return stopping_ || wal_pages_ - wal_copied_ >= checkpoint_pages; }
+            );
+            if (stopping_)
+            {
+                return;
+            }
+            if (wal_pages_ <= wal_copied_)
+            {
+                continue; // nothing committed since the last checkpoint
+            }
+            lock.unlock();
+            auto [length, copied] = checkpoint(conn);
+            if (length >= restart_pages)
+            {
+                // Only the pages committed during the first pass are left: a short hold.
+                std::lock_guard writer{mutex_};
+                std::tie(length, copied) = checkpoint(conn);
+            }
+            lock.lock();
+            if (wal_pages_ >= length)
+            {
+                wal_copied_ = copied; // else the WAL started over meanwhile, and none of it is
+            }
+        }
+    }
+    catch (...) // NOLINT(bugprone-empty-catch): without a checkpointer the WAL only grows until
+                // the clean shutdown checkpoints it; requests are unaffected
+    {
+    }
+}
+
+store::read_lease::read_lease(store& owner) : owner_(&owner)
+{
+    if (!owner.shared())
+    {
+        lock_ = std::unique_lock{owner.mutex_};
+        return;
+    }
+    {
+        std::lock_guard lock{owner.readers_mutex_};
+        if (!owner.idle_readers_.empty())
+        {
+            reader_ = std::move(owner.idle_readers_.back());
+            owner.idle_readers_.pop_back();
+            return;
+        }
+    }
+    // Every reader is busy: open another. There are never more than the threads that run requests.
+    database db{owner.path_, owner.level_};
+    db.exec("PRAGMA query_only = ON");
+    reader_ = std::make_unique<queries>(std::move(db));
+}
+
+store::read_lease::~read_lease()
+{
+    if (reader_)
+    {
+        owner_->give_back(std::move(reader_));
+    }
+}
+
+void store::wipe()
+{
+    db().exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
+    note_write();
+}
+
+} // namespace cognitod::storage

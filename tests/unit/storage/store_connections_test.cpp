@@ -1,0 +1,191 @@
+// The store's connections: readers beside the writer on a file database, the writer itself for an
+// in-memory one, and the checkpoints that keep the WAL out of the request path.
+#include "storage/store.hpp"
+#include "unit/storage/storage_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace
+{
+
+using cognitod::storage::queries;
+using cognitod::storage::sqlite_error;
+using cognitod::storage::store;
+using cognitod::storage::transaction;
+using cognitod::storage::transaction_mode;
+using cognitod::storage::testing::make_pool;
+using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::rows;
+
+namespace fs = std::filesystem;
+
+// A directory of its own for one test's database, removed afterwards.
+class store_file : public ::testing::Test
+{
+protected:
+    fs::path dir_ = fs::temp_directory_path() /
+                    ("cognitod-store-" + std::to_string(::getpid()) + "-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string path_ = (dir_ / "store.db").string();
+
+    void SetUp() override { fs::create_directories(dir_); }
+    void TearDown() override { fs::remove_all(dir_); }
+};
+
+} // namespace
+
+TEST_F(store_file, a_reader_sees_the_last_commit_while_a_write_is_open)
+{
+    store s{path_};
+    make_pool("us-east-1_committed").insert(s);
+    transaction tx{s.db(), transaction_mode::immediate};
+    make_pool("us-east-1_pending").insert(s);
+
+    auto reader = s.read();
+    EXPECT_NE(&*reader, &s);
+    EXPECT_TRUE(reader->find_user_pool("us-east-1_committed"));
+    EXPECT_FALSE(reader->find_user_pool("us-east-1_pending"));
+    tx.commit();
+}
+
+TEST_F(store_file, a_reader_refuses_to_write)
+{
+    store s{path_};
+    auto reader = s.read();
+    EXPECT_THROW(make_pool().insert(*reader), sqlite_error);
+}
+
+TEST_F(store_file, readers_are_reused_once_returned)
+{
+    store s{path_};
+    std::set<queries const*> opened;
+    {
+        auto a = s.read();
+        auto b = s.read();
+        opened = {&*a, &*b};
+        EXPECT_EQ(opened.size(), 2U);
+    }
+    auto a = s.read();
+    auto b = s.read();
+    EXPECT_EQ((std::set<queries const*>{&*a, &*b}), opened);
+}
+
+TEST_F(store_file, readers_on_other_threads_see_whole_commits_while_the_writer_writes)
+{
+    store s{path_};
+    auto const pool = make_pool().insert(s);
+    std::atomic<bool> done{false};
+    std::atomic<int> torn{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 3; ++r)
+    {
+        readers.emplace_back(
+            [&]
+            {
+                while (!done)
+                {
+                    // Each user is committed with its two attributes: a snapshot has both or
+                    // neither.
+                    auto reader = s.read();
+                    transaction tx{reader->db(), transaction_mode::deferred};
+                    auto const users = rows(*reader, "users");
+                    if (rows(*reader, "user_attributes") != 2 * users)
+                    {
+                        ++torn;
+                    }
+                    tx.commit();
+                }
+            }
+        );
+    }
+    for (int i = 0; i < 200; ++i)
+    {
+        std::lock_guard lock{s.mutex()};
+        transaction tx{s.db(), transaction_mode::immediate};
+        make_user("user" + std::to_string(i))
+            .with("email", "u@example.com")
+            .with("name", "U")
+            .insert(s, pool);
+        tx.commit();
+        s.note_write();
+    }
+    done = true;
+    for (auto& t : readers)
+    {
+        t.join();
+    }
+    EXPECT_EQ(torn, 0);
+    EXPECT_EQ(rows(s, "users"), 200);
+}
+
+TEST_F(store_file, the_checkpointer_copies_commits_into_the_database_file)
+{
+    store s{path_};
+    auto const before = fs::file_size(path_);
+    auto big = make_pool("us-east-1_large").insert(s);
+    big.settings = {{"Padding", std::string(256 * 1024, 'x')}};
+    s.update_user_pool(big);
+
+    // The checkpointer looks at least once a second; nothing else copies the WAL back.
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (fs::file_size(path_) <= before + 256 * 1024 &&
+           std::chrono::steady_clock::now() < deadline)
+    {
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    EXPECT_GT(fs::file_size(path_), before + 256 * 1024);
+}
+
+TEST_F(store_file, closing_checkpoints_and_removes_the_wal)
+{
+    {
+        store s{path_};
+        make_pool().insert(s);
+        auto reader = s.read(); // a reader open until the end, then returned
+    }
+    EXPECT_FALSE(fs::exists(path_ + "-wal") && fs::file_size(path_ + "-wal") > 0);
+    store again{path_};
+    EXPECT_TRUE(again.find_user_pool("us-east-1_000000001"));
+}
+
+namespace
+{
+
+// Whether another thread could take the writer's lock now.
+bool writer_free(store& s)
+{
+    bool free = false;
+    std::thread(
+        [&]
+        {
+            free = s.mutex().try_lock();
+            if (free)
+            {
+                s.mutex().unlock();
+            }
+        }
+    ).join();
+    return free;
+}
+
+} // namespace
+
+TEST(store_memory, the_reader_of_an_in_memory_database_is_the_locked_writer)
+{
+    store s{":memory:"};
+    {
+        auto reader = s.read();
+        EXPECT_EQ(&*reader, &s);
+        EXPECT_FALSE(writer_free(s));
+    }
+    EXPECT_TRUE(writer_free(s));
+}
