@@ -180,31 +180,36 @@ seedgen_result generate(seedgen_options const& options)
     auto const now_ms = options.now_ms != 0 ? options.now_ms : system_clock{}.now_ms();
     try
     {
-        storage::store store{options.path};
-        auto const model = schema::service_model::parse(schema::embedded_model_json());
-        random_ids ids;
-        apply_seed(
-            model,
-            store,
-            ids,
-            now_ms,
-            std::string{pool_region(options.pool_id)},
-            "123456789012",
-            first_rows_seed(options).dump(),
-            seed_mode::once
-        );
-        auto const pool = store.find_user_pool(options.pool_id);
-        auto const first = store.find_user(pool->seq, bench_username(0));
+        storage::user first;
+        {
+            // The pool, its client and user 0 go through the seed code, on a store that is
+            // closed again (with its checkpointer and readers) before the bulk load.
+            storage::store store{options.path};
+            auto const model = schema::service_model::parse(schema::embedded_model_json());
+            random_ids ids;
+            apply_seed(
+                model,
+                store,
+                ids,
+                now_ms,
+                std::string{pool_region(options.pool_id)},
+                "123456789012",
+                first_rows_seed(options).dump(),
+                seed_mode::once
+            );
+            auto const pool = store.find_user_pool(options.pool_id);
+            first = *store.find_user(pool->seq, bench_username(0));
+        }
 
         // Nothing reads the file until it is complete, and a failure deletes it: no journal, no
         // fsync, a big page cache, and one transaction for the whole load.
-        auto& db = store.db();
+        storage::database db{options.path};
         db.exec("PRAGMA journal_mode = OFF");
         db.exec("PRAGMA synchronous = OFF");
         db.exec("PRAGMA cache_size = -262144");
         {
             storage::transaction tx{db, storage::transaction_mode::immediate};
-            auto const user_ids = insert_users(db, *first, all_users(options), now_ms);
+            auto const user_ids = insert_users(db, first, all_users(options), now_ms);
             insert_devices(db, options, user_ids, now_ms);
             tx.commit();
         }
