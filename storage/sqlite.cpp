@@ -117,6 +117,17 @@ std::string statement::column_text(int index) const
     return {reinterpret_cast<char const*>(text), size};
 }
 
+std::string_view statement::column_text_view(int index) const
+{
+    auto const* text = sqlite3_column_text(stmt_.get(), index);
+    if (text == nullptr)
+    {
+        return {};
+    }
+    auto const size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index));
+    return {reinterpret_cast<char const*>(text), size};
+}
+
 std::string statement::column_blob(int index) const
 {
     auto const* data = sqlite3_column_blob(stmt_.get(), index);

@@ -59,6 +59,8 @@ public:
     void reset() noexcept;
 
     std::string column_text(int index) const;
+    // The same without a copy: valid until the next step, reset or column call on this row.
+    std::string_view column_text_view(int index) const;
     std::string column_blob(int index) const;
     std::int64_t column_int64(int index) const;
     std::optional<std::int64_t> column_optional_int64(int index) const;

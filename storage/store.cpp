@@ -8,27 +8,6 @@ namespace cognitod::storage
 namespace
 {
 
-user_pool read_pool(statement& st)
-{
-    user_pool pool;
-    pool.seq = st.column_int64(0);
-    pool.id = st.column_text(1);
-    pool.name = st.column_text(2);
-    pool.created = st.column_int64(3);
-    pool.last_modified = st.column_int64(4);
-    pool.settings = nlohmann::json::parse(st.column_text(5));
-    return pool;
-}
-
-std::optional<user_pool> first_pool(statement& st)
-{
-    if (!st.step())
-    {
-        return std::nullopt;
-    }
-    return read_pool(st);
-}
-
 device read_device(statement& st)
 {
     device d;
@@ -74,6 +53,39 @@ std::int64_t queries::insert_user_pool(user_pool const& pool)
         .bind(5, pool.settings.dump());
     st->execute();
     return db_.last_insert_rowid();
+}
+
+user_pool queries::read_pool(statement& st)
+{
+    user_pool pool;
+    pool.seq = st.column_int64(0);
+    pool.id = st.column_text(1);
+    pool.name = st.column_text(2);
+    pool.created = st.column_int64(3);
+    pool.last_modified = st.column_int64(4);
+    auto const text = st.column_text_view(5);
+    // More pools than any test makes: start over rather than grow without bound.
+    if (settings_cache_.size() >= max_cached_pools && !settings_cache_.contains(pool.seq))
+    {
+        settings_cache_.clear();
+    }
+    auto& cached = settings_cache_[pool.seq];
+    if (cached.text != text)
+    {
+        cached.value = nlohmann::json::parse(text);
+        cached.text = text;
+    }
+    pool.settings = cached.value;
+    return pool;
+}
+
+std::optional<user_pool> queries::first_pool(statement& st)
+{
+    if (!st.step())
+    {
+        return std::nullopt;
+    }
+    return read_pool(st);
 }
 
 std::optional<user_pool> queries::find_user_pool(std::string_view id)

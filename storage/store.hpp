@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace cognitod::storage
@@ -25,6 +26,21 @@ namespace cognitod::storage
 class queries
 {
     database db_;
+    // Each pool's settings as last read on this connection: the stored text and its parse. Every
+    // operation starts by reading its pool, and parsing the settings (the whole describe shape,
+    // some 4 KB of JSON) was over half of a device read's work; a copy of the parsed value is
+    // several times cheaper. Keyed by the text itself, so a pool written by any connection is
+    // parsed afresh and nothing needs invalidating.
+    struct parsed_settings
+    {
+        std::string text;
+        nlohmann::json value;
+    };
+    std::unordered_map<std::int64_t, parsed_settings> settings_cache_;
+    static constexpr std::size_t max_cached_pools = 256;
+
+    user_pool read_pool(statement& st);
+    std::optional<user_pool> first_pool(statement& st);
 
     std::vector<attribute> load_attributes(std::int64_t user_id);
     std::optional<user> read_user(statement& st);

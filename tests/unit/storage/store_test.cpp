@@ -104,6 +104,25 @@ TEST(store_pools, update_user_pool_writes_name_time_and_settings)
     EXPECT_EQ(found->created, t0);
 }
 
+TEST(store_pools, a_pool_read_again_reflects_every_write_and_no_caller_edits)
+{
+    store s{":memory:"};
+    auto pool = make_pool().insert(s);
+    auto first = s.find_user_pool(pool.id);
+    ASSERT_TRUE(first);
+    // A caller's changes to what it was given stay its own: the next read is the stored pool.
+    first->settings["EstimatedNumberOfUsers"] = 7;
+    EXPECT_FALSE(s.find_user_pool(pool.id)->settings.contains("EstimatedNumberOfUsers"));
+    for (auto const* mode : {"OPTIONAL", "ON", "OFF"})
+    {
+        pool.settings["MfaConfiguration"] = mode;
+        s.update_user_pool(pool);
+        EXPECT_EQ(s.find_user_pool(pool.id)->settings["MfaConfiguration"], mode);
+        EXPECT_EQ(s.find_user_pool_by_seq(pool.seq)->settings["MfaConfiguration"], mode);
+        EXPECT_EQ(s.list_user_pools(0, 10).at(0).settings["MfaConfiguration"], mode);
+    }
+}
+
 TEST(store_pools, delete_user_pool_cascades_to_users_attributes_and_devices)
 {
     store s{":memory:"};
