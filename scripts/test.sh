@@ -2,7 +2,8 @@
 # Installs what is missing, builds once (clang, with AddressSanitizer, UBSan and the libFuzzer
 # targets) and runs every test layer: unit, protocol (GoogleTest via ctest), each fuzzer for
 # $FUZZ_SECONDS (default 60 s), and end-to-end (node's test runner driving the real binary with
-# amazon-cognito-identity-js, then pytest with boto3 and the aws CLI), then the image
+# amazon-cognito-identity-js, then pytest with boto3 and the aws CLI), a short benchmark run
+# that only checks bench/run works, then the image
 # (docker/Dockerfile and docker/compose.yaml, with docker or, where no Docker engine runs, podman).
 # A release build with g++ checks that compiler's warnings too. .ci/run calls exactly this.
 set -euo pipefail
@@ -57,6 +58,9 @@ COGNITOD_BIN="$build/cognitod" NODE_NO_WARNINGS=1 node --test "$root/tests/e2e/j
 echo "== end-to-end tests"
 cd "$root"
 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e --cognitod "$build/cognitod"
+
+echo "== benchmark smoke run (bench/run --quick: builds, seeds, loads each operation for 1 s)"
+"$root/bench/run" --quick --build-dir "$root/build/release-check"
 
 echo "== image (docker/Dockerfile and docker/compose.yaml)"
 if [[ -z "${CONTAINER_ENGINE:-}" ]] && ! docker info >/dev/null 2>&1; then
