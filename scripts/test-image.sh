@@ -150,14 +150,20 @@ stop_in_time()
     [[ $("${engine[@]}" logs "$name" 2>&1) == *" info stopped"* ]] || fail "$name did not log 'stopped'"
 }
 
+# start_on_volume NAME: a container on the test's volume, seeded from the mounted example seed.
+start_on_volume()
+{
+    start "$1" "$port" -v "$volume:/data" -v "$root/docker/seed.example.json:/seed/seed.json:ro" \
+        -e COGNITOD_SEED=/seed/seed.json
+    wait_healthy "$1"
+}
+
 pool=us-east-1_DemoShop1
 port=$(free_port)
 "${engine[@]}" volume create "$volume" >/dev/null
 
 echo "== a mounted seed file, the database on a volume"
-start first "$port" -v "$volume:/data" -v "$root/docker/seed.example.json:/seed/seed.json:ro" \
-    -e COGNITOD_SEED=/seed/seed.json
-wait_healthy first
+start_on_volume first
 before=$(device_names "$port" "$pool" alice)
 echo "$before"
 # AdminListDevices lists remembered devices: two of alice's three seeded ones.
@@ -170,9 +176,7 @@ echo "forgot $forgotten"
 stop_in_time first
 
 echo "== the same volume in a new container"
-start second "$port" -v "$volume:/data" -v "$root/docker/seed.example.json:/seed/seed.json:ro" \
-    -e COGNITOD_SEED=/seed/seed.json
-wait_healthy second
+start_on_volume second
 after=$(device_names "$port" "$pool" alice)
 echo "$after"
 [[ $(wc -l <<<"$after") == 1 ]] || fail "alice should have 1 device listed after the restart"

@@ -58,6 +58,17 @@ struct option
     std::function<std::string(config&, std::string const&)> apply; // returns an error or ""
 };
 
+// A switch's value: 1 or true turns it on, 0 or false off. Returns the error, or "".
+std::string parse_switch(std::string const& value, bool& out)
+{
+    if (value != "1" && value != "true" && value != "0" && value != "false")
+    {
+        return "'" + value + "' is not 1, true, 0 or false";
+    }
+    out = value == "1" || value == "true";
+    return {};
+}
+
 template <class Int> bool parse_int(std::string const& text, Int min, Int max, Int& out)
 {
     Int value{};
@@ -212,15 +223,7 @@ std::vector<option> make_options()
         {"--reseed",
          "COGNITOD_RESEED",
          false,
-         [](config& c, std::string const& v) -> std::string
-         {
-             if (v != "1" && v != "true" && v != "0" && v != "false")
-             {
-                 return "'" + v + "' is not 1, true, 0 or false";
-             }
-             c.reseed = v == "1" || v == "true";
-             return {};
-         }},
+         [](config& c, std::string const& v) { return parse_switch(v, c.reseed); }},
         {"--durability",
          "COGNITOD_DURABILITY",
          true,
@@ -337,15 +340,7 @@ std::vector<option> make_options()
         {"--healthcheck",
          nullptr,
          false,
-         [](config& c, std::string const& v) -> std::string
-         {
-             if (v != "1" && v != "true" && v != "0" && v != "false")
-             {
-                 return "'" + v + "' is not 1, true, 0 or false";
-             }
-             c.healthcheck = v == "1" || v == "true";
-             return {};
-         }},
+         [](config& c, std::string const& v) { return parse_switch(v, c.healthcheck); }},
     };
 }
 

@@ -108,13 +108,7 @@ void statement::reset() noexcept
 
 std::string statement::column_text(int index) const
 {
-    auto const* text = sqlite3_column_text(stmt_.get(), index);
-    if (text == nullptr)
-    {
-        return {};
-    }
-    auto const size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index));
-    return {reinterpret_cast<char const*>(text), size};
+    return std::string{column_text_view(index)};
 }
 
 std::string_view statement::column_text_view(int index) const
