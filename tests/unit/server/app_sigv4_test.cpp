@@ -1,6 +1,5 @@
 // app::handle with --auth sigv4: which operations need a signature, and what the refusals are.
-#include "server/app.hpp"
-#include "unit/server/fixture.hpp"
+#include "unit/server/app_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,13 +7,7 @@ namespace
 {
 
 using namespace cognitod::testing;
-using cognitod::app;
-using cognitod::app_services;
-using cognitod::log_level;
-using cognitod::logger;
-namespace http = cognitod::http;
 namespace sigv4 = cognitod::auth::sigv4;
-using request = cognitod::aws_json::request;
 
 class app_sigv4 : public ::testing::Test
 {
@@ -26,26 +19,16 @@ protected:
         R"({"AccessKeyId":"AKIDREADER","SecretAccessKey":"reader-secret","Name":"reader",)"
         R"("AllowedOperations":["ListUserPools"]}]})"
     );
-    app app_{app_services{
-        cognito_model(),
-        f_.store,
-        f_.calls,
-        f_.time,
-        f_.ids,
-        log_,
-        "us-east-1",
-        account_id,
-        &keys_,
-    }};
+    app app_{[this]
+             {
+                 auto services = services_of(f_, log_);
+                 services.credentials = &keys_;
+                 return services;
+             }()};
 
     request call(std::string const& operation, json const& body, char const* key = nullptr) const
     {
-        request req{http::verb::post, "/", 11};
-        req.set(http::field::host, "localhost");
-        req.set(http::field::content_type, "application/x-amz-json-1.1");
-        req.set("X-Amz-Target", "AWSCognitoIdentityProviderService." + operation);
-        req.body() = body.dump();
-        req.prepare_payload();
+        auto req = aws_request(operation, body.dump());
         if (key != nullptr)
         {
             sigv4::sign(req, *keys_.find(key), "us-east-1", "cognito-idp", f_.time.now / 1000);

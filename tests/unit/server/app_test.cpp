@@ -1,7 +1,6 @@
 // app::handle on hand-built HTTP requests: routing, the AWS JSON 1.1 envelope, control endpoints.
 // The one Beast-heavy file of server_tests; keep HTTP-level tests here.
-#include "server/app.hpp"
-#include "unit/server/fixture.hpp"
+#include "unit/server/app_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,46 +11,15 @@ namespace
 {
 
 using namespace cognitod::testing;
-using cognitod::app;
-using cognitod::app_services;
-using cognitod::log_level;
-using cognitod::logger;
-namespace http = cognitod::http;
-using request = cognitod::aws_json::request;
-using response = cognitod::aws_json::response;
-
-constexpr char const* target_prefix = "AWSCognitoIdentityProviderService.";
 
 class app_handle : public ::testing::Test
 {
 protected:
     fixture f_;
     logger log_{log_level::error}; // quiet: only failures print
-    app app_{app_services{
-        cognito_model(), f_.store, f_.calls, f_.time, f_.ids, log_, "us-east-1", account_id}};
-
-    static request aws_call(std::string const& operation, std::string body, unsigned version = 11)
-    {
-        request req{http::verb::post, "/", version};
-        req.set(http::field::host, "localhost");
-        req.set(http::field::content_type, "application/x-amz-json-1.1");
-        req.set("X-Amz-Target", target_prefix + operation);
-        req.body() = std::move(body);
-        req.prepare_payload();
-        return req;
-    }
-
-    static request plain(http::verb method, std::string target)
-    {
-        request req{method, target, 11};
-        req.set(http::field::host, "localhost");
-        req.prepare_payload();
-        return req;
-    }
+    app app_{services_of(f_, log_)};
 
     response handle(request const& req) const { return app_.handle(req, "192.0.2.1"); }
-
-    static json body_of(response const& res) { return json::parse(res.body()); }
 };
 
 bool is_uuid(std::string_view text)
@@ -64,7 +32,7 @@ bool is_uuid(std::string_view text)
 
 TEST_F(app_handle, answers_a_call_with_200_and_the_output)
 {
-    auto const res = handle(aws_call("CreateUserPool", R"({"PoolName":"shop"})"));
+    auto const res = handle(aws_request("CreateUserPool", R"({"PoolName":"shop"})"));
     EXPECT_EQ(res.result(), http::status::ok);
     EXPECT_EQ(res[http::field::content_type], "application/x-amz-json-1.1");
     EXPECT_EQ(body_of(res).at("UserPool").at("Name"), "shop");
@@ -72,22 +40,22 @@ TEST_F(app_handle, answers_a_call_with_200_and_the_output)
 
 TEST_F(app_handle, gives_every_response_a_uuid_request_id)
 {
-    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":1})"));
+    auto const res = handle(aws_request("ListUserPools", R"({"MaxResults":1})"));
     EXPECT_TRUE(is_uuid(res["x-amzn-RequestId"])) << res["x-amzn-RequestId"];
-    auto const other = handle(aws_call("ListUserPools", R"({"MaxResults":1})"));
+    auto const other = handle(aws_request("ListUserPools", R"({"MaxResults":1})"));
     EXPECT_NE(res["x-amzn-RequestId"], other["x-amzn-RequestId"]);
 }
 
 TEST_F(app_handle, sets_content_length)
 {
-    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":1})"));
+    auto const res = handle(aws_request("ListUserPools", R"({"MaxResults":1})"));
     EXPECT_EQ(res[http::field::content_length], std::to_string(res.body().size()));
 }
 
 TEST_F(app_handle, answers_an_aws_error_with_400_and_the_error_headers)
 {
     auto const res =
-        handle(aws_call("DescribeUserPool", R"({"UserPoolId":"us-east-1_AAAAAAAAA"})"));
+        handle(aws_request("DescribeUserPool", R"({"UserPoolId":"us-east-1_AAAAAAAAA"})"));
     EXPECT_EQ(res.result(), http::status::bad_request);
     EXPECT_EQ(res["x-amzn-ErrorType"], "ResourceNotFoundException:");
     EXPECT_EQ(res["x-amzn-ErrorMessage"], "User pool us-east-1_AAAAAAAAA does not exist.");
@@ -108,7 +76,8 @@ TEST_F(app_handle, answers_an_aws_error_with_400_and_the_error_headers)
 TEST_F(app_handle, cuts_a_long_error_message_header_and_keeps_the_whole_message_in_the_body)
 {
     auto const pool_id = "a_" + std::string(100'000, 'A');
-    auto const res = handle(aws_call("DescribeUserPool", json({{"UserPoolId", pool_id}}).dump()));
+    auto const res =
+        handle(aws_request("DescribeUserPool", json({{"UserPoolId", pool_id}}).dump()));
     EXPECT_EQ(res.result(), http::status::bad_request);
     EXPECT_EQ(res["x-amzn-ErrorType"], "InvalidParameterException:");
     auto const header = std::string{res["x-amzn-ErrorMessage"]};
@@ -125,7 +94,8 @@ TEST_F(app_handle, cuts_the_error_message_header_between_utf8_sequences)
     {
         pool_id += "\u00e9";
     }
-    auto const res = handle(aws_call("DescribeUserPool", json({{"UserPoolId", pool_id}}).dump()));
+    auto const res =
+        handle(aws_request("DescribeUserPool", json({{"UserPoolId", pool_id}}).dump()));
     // "2 validation errors detected: Value '" is 37 bytes, so byte 1024 is the second of an "é".
     EXPECT_EQ(
         res["x-amzn-ErrorMessage"],
@@ -136,14 +106,14 @@ TEST_F(app_handle, cuts_the_error_message_header_between_utf8_sequences)
 TEST_F(app_handle, writes_the_error_type_first_in_the_body)
 {
     auto const res =
-        handle(aws_call("DescribeUserPool", R"({"UserPoolId":"us-east-1_AAAAAAAAA"})"));
+        handle(aws_request("DescribeUserPool", R"({"UserPoolId":"us-east-1_AAAAAAAAA"})"));
     EXPECT_TRUE(res.body().starts_with(R"({"__type":"ResourceNotFoundException",)")) << res.body();
 }
 
 TEST_F(app_handle, folds_line_breaks_out_of_the_error_message_header)
 {
     auto const pool = make_pool().insert(f_);
-    auto const res = handle(aws_call(
+    auto const res = handle(aws_request(
         "AdminCreateUser",
         json({{"UserPoolId", pool},
               {"Username", "alice"},
@@ -163,7 +133,7 @@ TEST_F(app_handle, folds_line_breaks_out_of_the_error_message_header)
 
 TEST_F(app_handle, answers_malformed_json_with_serialization_exception_and_capital_message)
 {
-    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":)"));
+    auto const res = handle(aws_request("ListUserPools", R"({"MaxResults":)"));
     EXPECT_EQ(res.result(), http::status::bad_request);
     EXPECT_EQ(res["x-amzn-ErrorType"], "SerializationException:");
     auto const body = body_of(res);
@@ -174,13 +144,13 @@ TEST_F(app_handle, answers_malformed_json_with_serialization_exception_and_capit
 
 TEST_F(app_handle, answers_a_json_array_body_with_serialization_exception)
 {
-    auto const res = handle(aws_call("ListUserPools", "[]"));
+    auto const res = handle(aws_request("ListUserPools", "[]"));
     EXPECT_EQ(body_of(res).at("__type"), "SerializationException");
 }
 
 TEST_F(app_handle, treats_an_empty_body_as_an_empty_input)
 {
-    auto const res = handle(aws_call("ListUserPools", ""));
+    auto const res = handle(aws_request("ListUserPools", ""));
     EXPECT_EQ(body_of(res).at("__type"), "InvalidParameterException");
     EXPECT_NE(
         body_of(res).at("message").get<std::string>().find("'maxResults'"), std::string::npos
@@ -189,7 +159,7 @@ TEST_F(app_handle, treats_an_empty_body_as_an_empty_input)
 
 TEST_F(app_handle, answers_a_missing_target_with_unknown_operation)
 {
-    auto req = aws_call("ListUserPools", "{}");
+    auto req = aws_request("ListUserPools", "{}");
     req.erase("X-Amz-Target");
     auto const res = handle(req);
     EXPECT_EQ(res.result(), http::status::bad_request);
@@ -198,7 +168,7 @@ TEST_F(app_handle, answers_a_missing_target_with_unknown_operation)
 
 TEST_F(app_handle, answers_a_foreign_target_prefix_with_unknown_operation)
 {
-    auto req = aws_call("ListUserPools", "{}");
+    auto req = aws_request("ListUserPools", "{}");
     req.set("X-Amz-Target", "AWSCognitoIdentityService.ListIdentityPools");
     EXPECT_EQ(handle(req)["x-amzn-ErrorType"], "UnknownOperationException:");
 }
@@ -206,7 +176,7 @@ TEST_F(app_handle, answers_a_foreign_target_prefix_with_unknown_operation)
 TEST_F(app_handle, answers_an_unimplemented_operation_with_501)
 {
     auto const res =
-        handle(aws_call("SignUp", R"({"ClientId":"abc","Username":"a","Password":"p"})"));
+        handle(aws_request("SignUp", R"({"ClientId":"abc","Username":"a","Password":"p"})"));
     EXPECT_EQ(res.result_int(), 501U);
     EXPECT_EQ(res["x-amzn-ErrorType"], "NotImplementedException:");
     EXPECT_NE(body_of(res).at("message").get<std::string>().find("SignUp"), std::string::npos);
@@ -214,7 +184,7 @@ TEST_F(app_handle, answers_an_unimplemented_operation_with_501)
 
 TEST_F(app_handle, takes_the_region_from_the_sigv4_credential_scope)
 {
-    auto req = aws_call("CreateUserPool", R"({"PoolName":"shop"})");
+    auto req = aws_request("CreateUserPool", R"({"PoolName":"shop"})");
     req.set(
         http::field::authorization,
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-west-2/cognito-idp/aws4_request, "
@@ -227,13 +197,13 @@ TEST_F(app_handle, takes_the_region_from_the_sigv4_credential_scope)
 
 TEST_F(app_handle, answers_in_the_http_version_of_the_request)
 {
-    auto const res = handle(aws_call("ListUserPools", R"({"MaxResults":1})", 10));
+    auto const res = handle(aws_request("ListUserPools", R"({"MaxResults":1})", 10));
     EXPECT_EQ(res.version(), 10U);
 }
 
 TEST_F(app_handle, refuses_get_on_the_aws_endpoint_with_405)
 {
-    auto const res = handle(plain(http::verb::get, "/"));
+    auto const res = handle(http_request(http::verb::get, "/"));
     EXPECT_EQ(res.result(), http::status::method_not_allowed);
     EXPECT_EQ(res[http::field::allow], "POST");
     EXPECT_EQ(body_of(res).at("__type"), "MethodNotAllowedException");
@@ -241,7 +211,7 @@ TEST_F(app_handle, refuses_get_on_the_aws_endpoint_with_405)
 
 TEST_F(app_handle, answers_an_unknown_path_with_404_json)
 {
-    auto const res = handle(plain(http::verb::get, "/nope"));
+    auto const res = handle(http_request(http::verb::get, "/nope"));
     EXPECT_EQ(res.result(), http::status::not_found);
     EXPECT_EQ(res[http::field::content_type], "application/json");
     EXPECT_EQ(
@@ -255,7 +225,8 @@ TEST_F(app_handle, answers_an_unknown_path_with_404_json)
 // was a 500.
 TEST_F(app_handle, answers_an_unknown_path_that_is_not_utf8_with_404_json)
 {
-    auto const res = handle(plain(http::verb::get, "/us-east-1_FuzzPool1/.well-kno\xff\xffwn/x"));
+    auto const res =
+        handle(http_request(http::verb::get, "/us-east-1_FuzzPool1/.well-kno\xff\xffwn/x"));
     EXPECT_EQ(res.result(), http::status::not_found);
     EXPECT_EQ(
         body_of(res).at("message"),
@@ -265,21 +236,21 @@ TEST_F(app_handle, answers_an_unknown_path_that_is_not_utf8_with_404_json)
 
 TEST_F(app_handle, answers_an_unknown_control_endpoint_that_is_not_utf8_with_404_json)
 {
-    auto const res = handle(plain(http::verb::get, "/_cognitod/\xc3"));
+    auto const res = handle(http_request(http::verb::get, "/_cognitod/\xc3"));
     EXPECT_EQ(res.result(), http::status::not_found);
     EXPECT_EQ(body_of(res).at("message"), "No such control endpoint: /_cognitod/\uFFFD");
 }
 
 TEST_F(app_handle, ignores_the_query_string_when_routing)
 {
-    auto req = aws_call("ListUserPools", R"({"MaxResults":1})");
+    auto req = aws_request("ListUserPools", R"({"MaxResults":1})");
     req.target("/?x=1");
     EXPECT_EQ(handle(req).result(), http::status::ok);
 }
 
 TEST_F(app_handle, reports_health)
 {
-    auto const res = handle(plain(http::verb::get, "/_cognitod/health"));
+    auto const res = handle(http_request(http::verb::get, "/_cognitod/health"));
     EXPECT_EQ(res.result(), http::status::ok);
     EXPECT_EQ(body_of(res).at("status"), "ok");
     EXPECT_EQ(body_of(res).at("version"), COGNITOD_VERSION);
@@ -288,14 +259,14 @@ TEST_F(app_handle, reports_health)
 TEST_F(app_handle, refuses_post_on_health)
 {
     EXPECT_EQ(
-        handle(plain(http::verb::post, "/_cognitod/health")).result(),
+        handle(http_request(http::verb::post, "/_cognitod/health")).result(),
         http::status::method_not_allowed
     );
 }
 
 TEST_F(app_handle, answers_an_unknown_control_endpoint_with_404)
 {
-    auto const res = handle(plain(http::verb::get, "/_cognitod/nope"));
+    auto const res = handle(http_request(http::verb::get, "/_cognitod/nope"));
     EXPECT_EQ(res.result(), http::status::not_found);
     EXPECT_EQ(body_of(res).at("__type"), "NotFoundException");
 }
@@ -303,14 +274,14 @@ TEST_F(app_handle, answers_an_unknown_control_endpoint_with_404)
 TEST_F(app_handle, reset_wipes_the_store)
 {
     make_pool().insert(f_);
-    auto const res = handle(plain(http::verb::post, "/_cognitod/reset"));
+    auto const res = handle(http_request(http::verb::post, "/_cognitod/reset"));
     EXPECT_EQ(res.result(), http::status::ok);
     EXPECT_TRUE(f_.store.list_user_pools(0, 10).empty());
 }
 
 TEST_F(app_handle, seed_applies_the_body)
 {
-    auto req = plain(http::verb::post, "/_cognitod/seed");
+    auto req = http_request(http::verb::post, "/_cognitod/seed");
     req.body() =
         R"({"UserPools":[{"Id":"us-east-1_Seeded1","PoolName":"p","Users":[{"Username":"a"}]}]})";
     req.prepare_payload();
@@ -327,7 +298,7 @@ TEST_F(app_handle, seed_applies_the_body)
 
 TEST_F(app_handle, seed_answers_a_bad_seed_with_400_naming_the_path)
 {
-    auto req = plain(http::verb::post, "/_cognitod/seed");
+    auto req = http_request(http::verb::post, "/_cognitod/seed");
     req.body() = R"({"UserPools":[{"PoolName":"p","Colour":"blue"}]})";
     req.prepare_payload();
     auto const res = handle(req);
@@ -353,7 +324,7 @@ TEST_F(app_handle, a_storage_failure_in_admin_forget_device_is_a_500_and_changes
                        "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
     json const input{{"UserPoolId", pool}, {"Username", "alice"}, {"DeviceKey", key}};
 
-    auto const res = handle(aws_call("AdminForgetDevice", input.dump()));
+    auto const res = handle(aws_request("AdminForgetDevice", input.dump()));
 
     EXPECT_EQ(res.result(), http::status::internal_server_error);
     EXPECT_EQ(res["x-amzn-ErrorType"], "InternalErrorException:");
@@ -372,7 +343,7 @@ TEST_F(app_handle, a_storage_failure_halfway_through_a_call_rolls_all_of_it_back
                        "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     json const input{{"UserPoolId", pool}, {"Username", "zoe"}, {"MessageAction", "SUPPRESS"}};
 
-    auto const res = handle(aws_call("AdminCreateUser", input.dump()));
+    auto const res = handle(aws_request("AdminCreateUser", input.dump()));
 
     EXPECT_EQ(res.result(), http::status::internal_server_error);
     f_.store.db().exec("DROP TRIGGER fail_attributes");
@@ -389,11 +360,11 @@ TEST_F(app_handle, dates_every_answer_as_aws_does)
 {
     // The SDKs correct their clock skew from Date when a signature is refused as expired.
     EXPECT_EQ(
-        handle(aws_call("ListUserPools", R"({"MaxResults":1})"))[http::field::date],
+        handle(aws_request("ListUserPools", R"({"MaxResults":1})"))[http::field::date],
         "Tue, 07 May 2024 16:52:22 GMT"
     );
     EXPECT_EQ(
-        handle(plain(http::verb::get, "/nowhere"))[http::field::date],
+        handle(http_request(http::verb::get, "/nowhere"))[http::field::date],
         "Tue, 07 May 2024 16:52:22 GMT"
     );
 }

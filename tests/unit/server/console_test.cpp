@@ -1,7 +1,6 @@
 // The web console through app::handle: its embedded assets and their headers, the state API and
 // its version, forgetting a device through AdminForgetDevice, and the control switches.
-#include "server/app.hpp"
-#include "unit/server/fixture.hpp"
+#include "unit/server/app_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,14 +10,6 @@ namespace
 {
 
 using namespace cognitod::testing;
-using cognitod::app;
-using cognitod::app_services;
-using cognitod::control_settings;
-using cognitod::log_level;
-using cognitod::logger;
-namespace http = cognitod::http;
-using request = cognitod::aws_json::request;
-using response = cognitod::aws_json::response;
 
 class console : public ::testing::Test
 {
@@ -38,44 +29,25 @@ protected:
 
     app make_app(control_settings control = {})
     {
-        return app{app_services{
-            cognito_model(),
-            f_.store,
-            f_.calls,
-            f_.time,
-            f_.ids,
-            log_,
-            "us-east-1",
-            account_id,
-            nullptr,
-            nullptr,
-            nullptr,
-            std::move(control),
-        }};
+        auto services = services_of(f_, log_);
+        services.control = std::move(control);
+        return app{std::move(services)};
     }
 
     static request get(std::string target)
     {
-        request req{http::verb::get, target, 11};
-        req.set(http::field::host, "localhost");
-        return req;
+        return http_request(http::verb::get, std::move(target));
     }
 
     static request post(std::string target, json const& body)
     {
-        request req{http::verb::post, target, 11};
-        req.set(http::field::host, "localhost");
-        req.body() = body.dump();
-        req.prepare_payload();
-        return req;
+        return http_request(http::verb::post, std::move(target), body.dump());
     }
 
     json forget_input(std::string key) const
     {
         return {{"UserPoolId", pool_}, {"Username", "alice"}, {"DeviceKey", std::move(key)}};
     }
-
-    static json body_of(response const& res) { return json::parse(res.body()); }
 };
 
 } // namespace

@@ -1,9 +1,8 @@
 // The control endpoints through app::handle: faults, reset, --control off and --control-token,
 // and the order of the stages a call passes (faults and quotas before the handler).
-#include "server/app.hpp"
 #include "server/faults.hpp"
 #include "server/throttle.hpp"
-#include "unit/server/fixture.hpp"
+#include "unit/server/app_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,16 +13,8 @@ namespace
 {
 
 using namespace cognitod::testing;
-using cognitod::app;
-using cognitod::app_services;
-using cognitod::control_settings;
 using cognitod::fault_rules;
-using cognitod::log_level;
-using cognitod::logger;
 using cognitod::throttle;
-namespace http = cognitod::http;
-using request = cognitod::aws_json::request;
-using response = cognitod::aws_json::response;
 
 class control_endpoints : public ::testing::Test
 {
@@ -35,42 +26,17 @@ protected:
 
     app make_app(control_settings control = {}, bool throttled = false)
     {
-        return app{app_services{
-            cognito_model(),
-            f_.store,
-            f_.calls,
-            f_.time,
-            f_.ids,
-            log_,
-            "us-east-1",
-            account_id,
-            nullptr,
-            control.enabled ? &faults_ : nullptr,
-            throttled ? &limiter_ : nullptr,
-            std::move(control),
-        }};
+        auto services = services_of(f_, log_);
+        services.faults = control.enabled ? &faults_ : nullptr;
+        services.limiter = throttled ? &limiter_ : nullptr;
+        services.control = std::move(control);
+        return app{std::move(services)};
     }
 
     static request aws_call(std::string const& operation, json const& body)
     {
-        request req{http::verb::post, "/", 11};
-        req.set(http::field::host, "localhost");
-        req.set("X-Amz-Target", "AWSCognitoIdentityProviderService." + operation);
-        req.body() = body.dump();
-        req.prepare_payload();
-        return req;
+        return aws_request(operation, body.dump());
     }
-
-    static request control(http::verb method, std::string target, std::string body = {})
-    {
-        request req{method, target, 11};
-        req.set(http::field::host, "localhost");
-        req.body() = std::move(body);
-        req.prepare_payload();
-        return req;
-    }
-
-    static json body_of(response const& res) { return json::parse(res.body()); }
 };
 
 } // namespace
@@ -80,7 +46,7 @@ TEST_F(control_endpoints, a_faulted_call_answers_the_error_and_changes_nothing)
     auto const a = make_app();
     auto const pool = make_pool().insert(f_);
     auto const added = a.handle(
-        control(
+        http_request(
             http::verb::post,
             "/_cognitod/faults",
             R"({"Operation":"DeleteUserPool","Error":"NotAuthorizedException","Message":"Denied.","Count":1})"
@@ -104,7 +70,7 @@ TEST_F(control_endpoints, a_delay_rule_reports_its_delay_to_the_caller)
 {
     auto const a = make_app();
     a.handle(
-        control(
+        http_request(
             http::verb::post, "/_cognitod/faults", R"({"Operation":"ListUserPools","DelayMs":1500})"
         ),
         "127.0.0.1"
@@ -120,26 +86,28 @@ TEST_F(control_endpoints, lists_and_deletes_rules)
 {
     auto const a = make_app();
     a.handle(
-        control(http::verb::post, "/_cognitod/faults", R"({"Operation":"*","DelayMs":5})"),
+        http_request(http::verb::post, "/_cognitod/faults", R"({"Operation":"*","DelayMs":5})"),
         "127.0.0.1"
     );
     a.handle(
-        control(http::verb::post, "/_cognitod/faults", R"({"Operation":"*","DelayMs":6})"),
+        http_request(http::verb::post, "/_cognitod/faults", R"({"Operation":"*","DelayMs":6})"),
         "127.0.0.1"
     );
     auto const listed =
-        body_of(a.handle(control(http::verb::get, "/_cognitod/faults"), "127.0.0.1"));
+        body_of(a.handle(http_request(http::verb::get, "/_cognitod/faults"), "127.0.0.1"));
     ASSERT_EQ(listed.at("Rules").size(), 2U);
     EXPECT_EQ(
-        body_of(a.handle(control(http::verb::delete_, "/_cognitod/faults/fault-1"), "127.0.0.1"))
+        body_of(
+            a.handle(http_request(http::verb::delete_, "/_cognitod/faults/fault-1"), "127.0.0.1")
+        )
             .at("Removed"),
         1
     );
     auto const missing =
-        a.handle(control(http::verb::delete_, "/_cognitod/faults/fault-1"), "127.0.0.1");
+        a.handle(http_request(http::verb::delete_, "/_cognitod/faults/fault-1"), "127.0.0.1");
     EXPECT_EQ(missing.result(), http::status::not_found);
     EXPECT_EQ(
-        body_of(a.handle(control(http::verb::delete_, "/_cognitod/faults"), "127.0.0.1"))
+        body_of(a.handle(http_request(http::verb::delete_, "/_cognitod/faults"), "127.0.0.1"))
             .at("Removed"),
         1
     );
@@ -149,11 +117,11 @@ TEST_F(control_endpoints, refuses_a_bad_rule_with_400_naming_the_problem)
 {
     auto const a = make_app();
     auto const res =
-        a.handle(control(http::verb::post, "/_cognitod/faults", "{not json"), "127.0.0.1");
+        a.handle(http_request(http::verb::post, "/_cognitod/faults", "{not json"), "127.0.0.1");
     EXPECT_EQ(res.result(), http::status::bad_request);
     EXPECT_EQ(body_of(res).at("__type"), "InvalidFaultRuleException");
     auto const bad = a.handle(
-        control(
+        http_request(
             http::verb::post,
             "/_cognitod/faults",
             R"({"Operation":"AdminForgetDevice","Error":"Nope"})"
@@ -172,7 +140,7 @@ TEST_F(control_endpoints, reset_wipes_state_rules_and_buckets)
     auto const a = make_app({}, /*throttled=*/true);
     make_pool().insert(f_);
     a.handle(
-        control(http::verb::post, "/_cognitod/faults", R"({"Operation":"*","DelayMs":5})"),
+        http_request(http::verb::post, "/_cognitod/faults", R"({"Operation":"*","DelayMs":5})"),
         "127.0.0.1"
     );
     a.handle(aws_call("ListUserPools", {{"MaxResults", 1}}), "127.0.0.1");
@@ -183,10 +151,10 @@ TEST_F(control_endpoints, reset_wipes_state_rules_and_buckets)
     );
 
     EXPECT_EQ(
-        a.handle(control(http::verb::post, "/_cognitod/reset"), "127.0.0.1").result(),
+        a.handle(http_request(http::verb::post, "/_cognitod/reset"), "127.0.0.1").result(),
         http::status::ok
     );
-    EXPECT_TRUE(body_of(a.handle(control(http::verb::get, "/_cognitod/faults"), "127.0.0.1"))
+    EXPECT_TRUE(body_of(a.handle(http_request(http::verb::get, "/_cognitod/faults"), "127.0.0.1"))
                     .at("Rules")
                     .empty());
     auto const after = a.handle(aws_call("ListUserPools", {{"MaxResults", 1}}), "127.0.0.1");
@@ -216,7 +184,7 @@ TEST_F(control_endpoints, switched_off_they_do_not_exist)
     for (auto const* path :
          {"/_cognitod/health", "/_cognitod/reset", "/_cognitod/faults", "/_cognitod/messages"})
     {
-        auto const res = a.handle(control(http::verb::get, path), "127.0.0.1");
+        auto const res = a.handle(http_request(http::verb::get, path), "127.0.0.1");
         EXPECT_EQ(res.result(), http::status::not_found) << path;
         EXPECT_EQ(body_of(res).at("__type"), "NotFoundException");
     }
@@ -229,20 +197,20 @@ TEST_F(control_endpoints, switched_off_they_do_not_exist)
 TEST_F(control_endpoints, with_a_token_they_refuse_callers_without_it)
 {
     auto const a = make_app({true, "s3cret"});
-    auto const refused = a.handle(control(http::verb::post, "/_cognitod/reset"), "127.0.0.1");
+    auto const refused = a.handle(http_request(http::verb::post, "/_cognitod/reset"), "127.0.0.1");
     EXPECT_EQ(refused.result(), http::status::unauthorized);
     EXPECT_EQ(refused[http::field::www_authenticate], "Bearer");
     EXPECT_EQ(body_of(refused).at("__type"), "UnauthorizedException");
 
-    auto wrong = control(http::verb::get, "/_cognitod/health");
+    auto wrong = http_request(http::verb::get, "/_cognitod/health");
     wrong.set("X-Cognitod-Control-Token", "s3cre");
     EXPECT_EQ(a.handle(wrong, "127.0.0.1").result(), http::status::unauthorized);
 
-    auto by_header = control(http::verb::get, "/_cognitod/health");
+    auto by_header = http_request(http::verb::get, "/_cognitod/health");
     by_header.set("X-Cognitod-Control-Token", "s3cret");
     EXPECT_EQ(a.handle(by_header, "127.0.0.1").result(), http::status::ok);
 
-    auto by_bearer = control(http::verb::get, "/_cognitod/faults");
+    auto by_bearer = http_request(http::verb::get, "/_cognitod/faults");
     by_bearer.set(http::field::authorization, "Bearer s3cret");
     EXPECT_EQ(a.handle(by_bearer, "127.0.0.1").result(), http::status::ok);
     // The AWS endpoint is not a control endpoint: no token needed there.
