@@ -203,9 +203,12 @@ std::int64_t database::last_insert_rowid() const
     return sqlite3_last_insert_rowid(db_.get());
 }
 
+// BEGIN, COMMIT and ROLLBACK run on every request: as cached statements rather than through
+// sqlite3_exec, which parses and prepares its text anew on each call.
 transaction::transaction(database& db, transaction_mode mode) : db_(db)
 {
-    db_.exec(mode == transaction_mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    db_.cached(mode == transaction_mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        ->execute();
 }
 
 transaction::~transaction()
@@ -214,7 +217,7 @@ transaction::~transaction()
     {
         try
         {
-            db_.exec("ROLLBACK");
+            db_.cached("ROLLBACK")->execute();
         }
         catch (...) // NOLINT(bugprone-empty-catch): never throw from a destructor
         {
@@ -224,7 +227,7 @@ transaction::~transaction()
 
 void transaction::commit()
 {
-    db_.exec("COMMIT");
+    db_.cached("COMMIT")->execute();
     done_ = true;
 }
 
