@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -193,4 +194,37 @@ TEST(pattern, matches_from_several_threads_at_once)
         thread.join();
     }
     EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(pattern, both_matchers_agree_on_every_model_pattern)
+{
+    // matches() answers with the JIT when it can and falls back to the linear-time matcher; the
+    // answer must never depend on which one ran. Values mix the characters the model's patterns
+    // care about: word characters, separators, property classes, whitespace, braces, invalid UTF-8.
+    std::vector<std::string> const pieces{
+        "a",  "Z",    "0",    "9",         "_",  "-",   ".",   "@",          ":",      "/",
+        "+",  "=",    " ",    "\t",        "\n", "{##", "##}", "{username}", "{####}", "é",
+        "日", "🙂", "\xff", "us-east-1", "f",  "[",   "*",   "%",          "\\",
+    };
+    std::mt19937 random(11);
+    std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+    std::uniform_int_distribution<int> length(0, 12);
+    std::size_t matched = 0;
+    for (auto const& text : model_patterns())
+    {
+        pattern const p(text);
+        for (int i = 0; i < 400; ++i)
+        {
+            std::string value;
+            for (int n = length(random); n > 0; --n)
+            {
+                value += pieces[pick(random)];
+            }
+            bool const answer = p.matches(value);
+            ASSERT_EQ(answer, p.matches_linearly(value)) << text << " on '" << value << "'";
+            matched += answer ? 1 : 0;
+        }
+    }
+    // The values are not all refused: both answers are exercised.
+    EXPECT_GT(matched, 1000u);
 }
