@@ -1,5 +1,7 @@
 #include "server/aws_json.hpp"
 
+#include "server/json_text.hpp"
+
 namespace cognitod::aws_json
 {
 
@@ -94,8 +96,7 @@ encode_result(nlohmann::json const& output, std::string const& request_id, unsig
     response res{http::status::ok, version};
     res.set(http::field::content_type, content_type);
     res.set("x-amzn-RequestId", request_id);
-    res.body() =
-        output.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+    res.body() = json_text(output);
     res.prepare_payload();
     return res;
 }
@@ -107,8 +108,7 @@ response encode_json(
     response res{status, version};
     res.set(http::field::content_type, "application/json");
     res.set("x-amzn-RequestId", request_id);
-    res.body() =
-        body.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+    res.body() = json_text(body);
     res.prepare_payload();
     return res;
 }

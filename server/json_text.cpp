@@ -1,0 +1,124 @@
+#include "server/json_text.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace cognitod
+{
+
+namespace
+{
+
+// Bytes that JSON writes as they are: printable ASCII other than the quote and backslash.
+bool plain(std::string_view text)
+{
+    for (char const c : text)
+    {
+        auto const byte = static_cast<unsigned char>(c);
+        if (byte < 0x20U || byte >= 0x7fU || c == '"' || c == '\\')
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Anything else (escapes, UTF-8, invalid bytes, floating point, binary) is rare in an answer and
+// goes to nlohmann's serializer, so that the text is exactly what dump() gives.
+void append_dumped(nlohmann::json const& value, std::string& out)
+{
+    out += value.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+}
+
+void append_string(std::string const& text, std::string& out)
+{
+    if (!plain(text))
+    {
+        append_dumped(nlohmann::json(text), out);
+        return;
+    }
+    out += '"';
+    out += text;
+    out += '"';
+}
+
+template <typename Integer> void append_integer(Integer value, std::string& out)
+{
+    char digits[24];
+    auto const end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
+    out.append(digits, end);
+}
+
+void append(nlohmann::json const& value, std::string& out)
+{
+    using value_t = nlohmann::json::value_t;
+    switch (value.type())
+    {
+    case value_t::object:
+    {
+        out += '{';
+        bool first = true;
+        for (auto const& [key, member] : value.get_ref<nlohmann::json::object_t const&>())
+        {
+            if (!first)
+            {
+                out += ',';
+            }
+            first = false;
+            append_string(key, out);
+            out += ':';
+            append(member, out);
+        }
+        out += '}';
+        return;
+    }
+    case value_t::array:
+    {
+        out += '[';
+        bool first = true;
+        for (auto const& element : value.get_ref<nlohmann::json::array_t const&>())
+        {
+            if (!first)
+            {
+                out += ',';
+            }
+            first = false;
+            append(element, out);
+        }
+        out += ']';
+        return;
+    }
+    case value_t::string:
+        append_string(value.get_ref<std::string const&>(), out);
+        return;
+    case value_t::boolean:
+        out += value.get<bool>() ? "true" : "false";
+        return;
+    case value_t::number_integer:
+        append_integer(value.get<std::int64_t>(), out);
+        return;
+    case value_t::number_unsigned:
+        append_integer(value.get<std::uint64_t>(), out);
+        return;
+    case value_t::null:
+        out += "null";
+        return;
+    case value_t::number_float:
+    case value_t::binary:
+    case value_t::discarded:
+        append_dumped(value, out);
+        return;
+    }
+}
+
+} // namespace
+
+std::string json_text(nlohmann::json const& value)
+{
+    std::string out;
+    out.reserve(256);
+    append(value, out);
+    return out;
+}
+
+} // namespace cognitod
