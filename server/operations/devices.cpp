@@ -135,11 +135,20 @@ json device_type(
     device_view view
 )
 {
+    // Built member by member: nlohmann's initializer lists copy every value they are given, and
+    // this runs for every device of every Get and List.
     bool const admin = view == device_view::admin;
     std::string const owner_name = owner.username + "." + pool.id;
     json attributes = json::array();
-    auto const add = [&](char const* name, std::string const& value) {
-        attributes.push_back({{"Name", name}, {"Value", value}});
+    auto& list = attributes.get_ref<json::array_t&>();
+    list.reserve(admin ? 7 : 3);
+    auto const add = [&](char const* name, std::string value)
+    {
+        json entry = json::object();
+        auto& members = entry.get_ref<json::object_t&>();
+        members.emplace("Name", name);
+        members.emplace("Value", std::move(value));
+        list.push_back(std::move(entry));
     };
     add("device_status", d.status);
     if (!d.name.empty())
@@ -162,16 +171,18 @@ json device_type(
         add("dev:device_remembered_status", d.remembered ? "remembered" : "not_remembered");
         add("dev:device_sdk", "aws-sdk");
     }
-    json out{
-        {"DeviceKey", d.key},
-        {"DeviceAttributes", std::move(attributes)},
-        {"DeviceCreateDate", epoch_seconds(d.created)},
-        {"DeviceLastModifiedDate", epoch_seconds(d.last_modified)},
-    };
+    json out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    members.emplace("DeviceKey", d.key);
+    members.emplace("DeviceAttributes", std::move(attributes));
+    members.emplace("DeviceCreateDate", epoch_seconds(d.created));
+    members.emplace("DeviceLastModifiedDate", epoch_seconds(d.last_modified));
     if (d.last_authenticated)
     {
         // Cognito keeps the last sign-in to the second.
-        out["DeviceLastAuthenticatedDate"] = epoch_seconds(*d.last_authenticated / 1000 * 1000);
+        members.emplace(
+            "DeviceLastAuthenticatedDate", epoch_seconds(*d.last_authenticated / 1000 * 1000)
+        );
     }
     return out;
 }
