@@ -18,11 +18,16 @@ namespace
 // in the database (and a crash leaves little to recover at the next start).
 constexpr auto checkpoint_interval = std::chrono::seconds{1};
 
+// Before the bounded-WAL step takes the writer's lock, unlocked passes run until at most
+// small_rest pages are left to copy, or max_unlocked_passes have run.
+constexpr int small_rest = 64;
+constexpr int max_unlocked_passes = 8;
+
 // When the WAL starts over, SQLite cuts its file back to this size: room for restart_pages of
 // 4 KiB, so that under a stream of writes the file is reused rather than extended again (which
 // costs the file system more per commit), while one burst does not keep its space for ever.
-constexpr char const* wal_size_limit = "PRAGMA journal_size_limit = 37748736"; // 36 MiB
-static_assert(store::restart_pages * 4096 < 37748736);
+constexpr char const* wal_size_limit = "PRAGMA journal_size_limit = 142606336"; // 136 MiB
+static_assert(store::restart_pages * 4096 < 142606336);
 
 database open_writer(std::string const& path, durability level)
 {
@@ -146,7 +151,14 @@ void store::run_checkpoints() noexcept
             auto [length, copied] = checkpoint(conn);
             if (length >= restart_pages)
             {
-                // Only the pages committed during the first pass are left: a short hold.
+                // Each pass leaves only what was committed while it ran; a few more passes without
+                // the lock shrink that to a handful of pages, so that the hold below copies almost
+                // nothing (it still waits for the two syncs of the checkpoint).
+                for (int pass = 0; pass < max_unlocked_passes && length - copied > small_rest;
+                     ++pass)
+                {
+                    std::tie(length, copied) = checkpoint(conn);
+                }
                 std::lock_guard writer{mutex_};
                 std::tie(length, copied) = checkpoint(conn);
             }
