@@ -60,9 +60,16 @@ std::string enum_text(std::vector<std::string> const& values)
 
 } // namespace
 
-std::vector<constraint_check>
-check_constraints_in_aws_order(shape const& value_shape, nlohmann::json const& value)
+namespace
 {
+
+// Every check in AWS's order. The messages are built only when wanted: nearly every value
+// passes, and building them cost more than the checks.
+std::vector<constraint_check>
+run_checks(shape const& value_shape, nlohmann::json const& value, bool with_texts)
+{
+    auto const text = [with_texts](auto const& make)
+    { return with_texts ? make() : std::string{}; };
     // The order: length (max, then min), value range (max, then min), pattern, enum.
     // Max before min is what AWS prints when it lists a shape's constraints together
     // ("Map value must satisfy constraint: [Member must have length less than or equal to 50000,
@@ -79,16 +86,24 @@ check_constraints_in_aws_order(shape const& value_shape, nlohmann::json const& v
         if (value_shape.max)
         {
             checks.push_back(
-                {"Member must have length less than or equal to " +
-                     std::to_string(*value_shape.max),
+                {text(
+                     [&] {
+                         return "Member must have length less than or equal to " +
+                                std::to_string(*value_shape.max);
+                     }
+                 ),
                  length <= *value_shape.max}
             );
         }
         if (value_shape.min)
         {
             checks.push_back(
-                {"Member must have length greater than or equal to " +
-                     std::to_string(*value_shape.min),
+                {text(
+                     [&] {
+                         return "Member must have length greater than or equal to " +
+                                std::to_string(*value_shape.min);
+                     }
+                 ),
                  length >= *value_shape.min}
             );
         }
@@ -98,15 +113,24 @@ check_constraints_in_aws_order(shape const& value_shape, nlohmann::json const& v
         if (value_shape.max)
         {
             checks.push_back(
-                {"Member must have value less than or equal to " + std::to_string(*value_shape.max),
+                {text(
+                     [&] {
+                         return "Member must have value less than or equal to " +
+                                std::to_string(*value_shape.max);
+                     }
+                 ),
                  compare_number(value, *value_shape.max) <= 0}
             );
         }
         if (value_shape.min)
         {
             checks.push_back(
-                {"Member must have value greater than or equal to " +
-                     std::to_string(*value_shape.min),
+                {text(
+                     [&] {
+                         return "Member must have value greater than or equal to " +
+                                std::to_string(*value_shape.min);
+                     }
+                 ),
                  compare_number(value, *value_shape.min) >= 0}
             );
         }
@@ -114,19 +138,41 @@ check_constraints_in_aws_order(shape const& value_shape, nlohmann::json const& v
     if (value_shape.type == "string" && value_shape.compiled_pattern)
     {
         checks.push_back(
-            {"Member must satisfy regular expression pattern: " + value_shape.pattern_text,
+            {text(
+                 [&] {
+                     return "Member must satisfy regular expression pattern: " +
+                            value_shape.pattern_text;
+                 }
+             ),
              value_shape.compiled_pattern->matches(value.get_ref<std::string const&>())}
         );
     }
     if (value_shape.type == "string" && !value_shape.enum_values.empty())
     {
-        auto const& text = value.get_ref<std::string const&>();
+        auto const& member = value.get_ref<std::string const&>();
         auto const& values = value_shape.enum_values;
         checks.push_back(
-            {enum_text(values), std::find(values.begin(), values.end(), text) != values.end()}
+            {text([&] { return enum_text(values); }),
+             std::find(values.begin(), values.end(), member) != values.end()}
         );
     }
     return checks;
+}
+
+} // namespace
+
+std::vector<constraint_check>
+check_constraints_in_aws_order(shape const& value_shape, nlohmann::json const& value)
+{
+    return run_checks(value_shape, value, /*with_texts=*/true);
+}
+
+bool satisfies_constraints(shape const& value_shape, nlohmann::json const& value)
+{
+    auto const checks = run_checks(value_shape, value, /*with_texts=*/false);
+    return std::all_of(
+        checks.begin(), checks.end(), [](constraint_check const& check) { return check.satisfied; }
+    );
 }
 
 } // namespace cognitod::schema::detail

@@ -23,4 +23,7 @@ struct constraint_check
 std::vector<constraint_check>
 check_constraints_in_aws_order(shape const& value_shape, nlohmann::json const& value);
 
+// Whether the value satisfies every one of them; builds no message.
+bool satisfies_constraints(shape const& value_shape, nlohmann::json const& value);
+
 } // namespace cognitod::schema::detail

@@ -55,6 +55,10 @@ class walker
 
     void check_own(shape const& at, json const& value, std::string const& path, bool hidden)
     {
+        if (detail::satisfies_constraints(at, value))
+        {
+            return;
+        }
         for (auto& check : detail::check_constraints_in_aws_order(at, value))
         {
             if (!check.satisfied)
@@ -70,21 +74,18 @@ class walker
     std::string
     elements_failure(shape const& element_shape, std::vector<json const*> const& elements)
     {
-        std::vector<detail::constraint_check> checks;
-        bool failed = false;
-        for (auto const& element : elements)
-        {
-            checks = detail::check_constraints_in_aws_order(element_shape, *element);
-            failed =
-                failed ||
-                std::any_of(
-                    checks.begin(), checks.end(), [](auto const& check) { return !check.satisfied; }
-                );
-        }
-        if (!failed)
+        bool const failed = std::any_of(
+            elements.begin(),
+            elements.end(),
+            [&](json const* element)
+            { return !detail::satisfies_constraints(element_shape, *element); }
+        );
+        if (!failed || elements.empty())
         {
             return {};
         }
+        // Every constraint of the element shape; the texts depend on the shape alone.
+        auto const checks = detail::check_constraints_in_aws_order(element_shape, *elements.back());
         std::string text = "[";
         for (std::size_t i = 0; i < checks.size(); ++i)
         {
@@ -97,7 +98,6 @@ class walker
     {
         for (auto const& [member_name, member_shape] : at.members)
         {
-            auto const child_path = join_path(path, detail::lower_camel(member_name));
             auto const it = value.find(member_name);
             // JSON null is how some SDKs spell "not set", so it counts as absent.
             if (it == value.end() || it->is_null())
@@ -105,11 +105,11 @@ class walker
                 auto const& required = at.required;
                 if (std::find(required.begin(), required.end(), member_name) != required.end())
                 {
-                    add_null(child_path);
+                    add_null(join_path(path, detail::lower_camel(member_name)));
                 }
                 continue;
             }
-            visit(*member_shape, *it, child_path, hidden);
+            visit(*member_shape, *it, join_path(path, detail::lower_camel(member_name)), hidden);
         }
     }
 
