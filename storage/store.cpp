@@ -145,9 +145,13 @@ void queries::delete_user_pool(std::int64_t seq)
 
 std::int64_t queries::count_users(std::int64_t pool_seq)
 {
-    auto st = db_.cached("SELECT count(*) FROM users WHERE pool_seq = ?1");
+    // One row read, however many users the pool has: triggers on users keep the count.
+    auto st = db_.cached("SELECT user_count FROM user_pools WHERE seq = ?1");
     st->bind(1, pool_seq);
-    st->step();
+    if (!st->step())
+    {
+        return 0;
+    }
     return st->column_int64(0);
 }
 

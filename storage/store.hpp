@@ -62,6 +62,7 @@ public:
     void update_user_pool(user_pool const& pool);
     // Removes the pool with its users, their attributes and devices (ON DELETE CASCADE).
     void delete_user_pool(std::int64_t seq);
+    // The pool's users, as migration 006's triggers count them (0 when there is no such pool).
     std::int64_t count_users(std::int64_t pool_seq);
 
     // Users

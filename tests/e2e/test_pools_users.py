@@ -229,6 +229,30 @@ def test_admin_delete_user(empty_client):
     assert list_usernames(client, pool) == ["bob"]
 
 
+def estimated_users(client, pool):
+    return client.describe_user_pool(UserPoolId=pool)["UserPool"]["EstimatedNumberOfUsers"]
+
+
+def test_estimated_number_of_users_follows_creates_and_deletes(empty_client):
+    client = empty_client
+    pool, other = new_pool(client), new_pool(client, "other")
+    assert estimated_users(client, pool) == 0
+    new_user(client, pool, "alice")
+    new_user(client, pool, "bob")
+    new_user(client, other, "carol")
+    expect_error(client, "UsernameExistsException", "User account already exists", "admin_create_user",
+                 UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
+    assert (estimated_users(client, pool), estimated_users(client, other)) == (2, 1)
+    client.admin_delete_user(UserPoolId=pool, Username="alice")
+    assert (estimated_users(client, pool), estimated_users(client, other)) == (1, 1)
+
+
+def test_estimated_number_of_users_counts_seeded_users(shared_client):
+    for pool in (POOL_A, POOL_B):
+        listed = shared_client.list_users(UserPoolId=pool)["Users"]
+        assert estimated_users(shared_client, pool) == len(listed), pool
+
+
 def test_admin_set_user_password(empty_client):
     client = empty_client
     pool = new_pool(client, Policies={"PasswordPolicy": {

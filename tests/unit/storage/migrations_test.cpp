@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 namespace
 {
@@ -11,8 +12,11 @@ namespace
 using cognitod::storage::database;
 using cognitod::storage::embedded_migrations;
 using cognitod::storage::migrate;
+using cognitod::storage::queries;
 using cognitod::storage::schema_version;
 using cognitod::storage::sqlite_error;
+using cognitod::storage::testing::make_pool;
+using cognitod::storage::testing::make_user;
 using cognitod::storage::testing::scalar;
 
 int step_count()
@@ -23,6 +27,16 @@ int step_count()
 std::int64_t table_count(database& db)
 {
     return scalar(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+}
+
+// The schema an older cognitod left: the first version steps applied, and nothing after them.
+void migrate_to(database& db, int version)
+{
+    for (int step = 0; step < version; ++step)
+    {
+        db.exec(embedded_migrations()[static_cast<std::size_t>(step)]);
+    }
+    db.exec("PRAGMA user_version = " + std::to_string(version));
 }
 
 } // namespace
@@ -79,4 +93,25 @@ TEST(migrate, a_failing_step_changes_nothing)
     EXPECT_EQ(schema_version(db), 0);
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'user_pools'"), 0);
     EXPECT_FALSE(sqlite3_get_autocommit(db.handle()) == 0) << "left a transaction open";
+}
+
+TEST(migrate, counts_the_users_a_version_5_database_already_has)
+{
+    database old{":memory:"};
+    migrate_to(old, 5);
+    // The store's own inserts write only columns that version 5 has.
+    queries q{std::move(old)};
+    auto const a = make_pool("us-east-1_a").insert(q);
+    auto const b = make_pool("us-east-1_b").insert(q);
+    auto const empty = make_pool("us-east-1_empty").insert(q);
+    make_user("alice").insert(q, a);
+    make_user("bob").insert(q, a);
+    make_user("carol").insert(q, b);
+
+    migrate(q.db());
+
+    ASSERT_EQ(schema_version(q.db()), step_count());
+    EXPECT_EQ(q.count_users(a.seq), 2);
+    EXPECT_EQ(q.count_users(b.seq), 1);
+    EXPECT_EQ(q.count_users(empty.seq), 0);
 }

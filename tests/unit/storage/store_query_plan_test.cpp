@@ -137,6 +137,17 @@ TEST_F(store_query_plan, alias_lookup_by_attribute_value_uses_an_index)
     EXPECT_FALSE(scans(plans)) << plans;
 }
 
+// Counting through users_by_pool is a search, not a scan, yet reads every user of the pool: the
+// count must come from the pool's own row.
+TEST_F(store_query_plan, count_users_reads_the_pool_row_not_its_users)
+{
+    auto const plans = plans_of(s_, [&] { s_.count_users(1); });
+    ASSERT_NE(plans.find("FROM user_pools"), std::string::npos) << plans;
+    EXPECT_NE(plans.find("SEARCH user_pools USING INTEGER PRIMARY KEY"), std::string::npos)
+        << plans;
+    EXPECT_EQ(plans.find(" users "), std::string::npos) << plans;
+}
+
 // Every statement the device operations and the user lookups around them run, from a store that
 // has prepared none yet, so that each one is seen.
 TEST(store_query_plans, no_statement_of_the_device_and_user_lifecycle_scans_a_table)

@@ -12,6 +12,7 @@ namespace
 using cognitod::storage::attribute;
 using cognitod::storage::device;
 using cognitod::storage::sqlite_error;
+using cognitod::storage::statement;
 using cognitod::storage::store;
 using cognitod::storage::user;
 using cognitod::storage::user_filter;
@@ -151,6 +152,61 @@ TEST(store_pools, count_users_counts_only_the_pools_users)
     make_user("bob").insert(s, a);
     make_user("carol").insert(s, b);
     EXPECT_EQ(s.count_users(a.seq), 2);
+    EXPECT_EQ(s.count_users(b.seq), 1);
+}
+
+TEST(store_pools, count_users_follows_inserts_and_deletes)
+{
+    store s{":memory:"};
+    auto const pool = make_pool().insert(s);
+    EXPECT_EQ(s.count_users(pool.seq), 0);
+    auto const alice = make_user("alice").insert(s, pool);
+    auto const bob = make_user("bob").insert(s, pool);
+    EXPECT_EQ(s.count_users(pool.seq), 2);
+    s.delete_user(alice.id);
+    EXPECT_EQ(s.count_users(pool.seq), 1);
+    s.delete_user(bob.id);
+    EXPECT_EQ(s.count_users(pool.seq), 0);
+}
+
+TEST(store_pools, count_users_is_unchanged_by_a_failed_insert)
+{
+    store s{":memory:"};
+    auto const pool = make_pool().insert(s);
+    make_user("alice").insert(s, pool);
+    EXPECT_THROW(make_user("alice").with_sub("other").insert(s, pool), sqlite_error);
+    EXPECT_EQ(s.count_users(pool.seq), 1);
+}
+
+TEST(store_pools, deleting_a_pool_with_users_leaves_the_other_pools_counts)
+{
+    store s{":memory:"};
+    auto const doomed = make_pool("us-east-1_doomed").insert(s);
+    auto const kept = make_pool("us-east-1_kept").insert(s);
+    make_user("alice").insert(s, doomed);
+    make_user("bob").insert(s, doomed);
+    make_user("carol").insert(s, kept);
+
+    s.delete_user_pool(doomed.seq);
+
+    EXPECT_EQ(s.count_users(doomed.seq), 0);
+    EXPECT_EQ(s.count_users(kept.seq), 1);
+    // A pool made afterwards may reuse the deleted pool's seq; it starts from zero all the same.
+    auto const next = make_pool("us-east-1_next").insert(s);
+    EXPECT_EQ(s.count_users(next.seq), 0);
+}
+
+TEST(store_pools, count_users_follows_a_user_moved_between_pools)
+{
+    store s{":memory:"};
+    auto const a = make_pool("us-east-1_a").insert(s);
+    auto const b = make_pool("us-east-1_b").insert(s);
+    auto const alice = make_user("alice").insert(s, a);
+    // No store call moves a user; the trigger keeps the count right for any writer that does.
+    statement move{s.db().handle(), "UPDATE users SET pool_seq = ?1 WHERE id = ?2"};
+    move.bind(1, b.seq).bind(2, alice.id);
+    move.execute();
+    EXPECT_EQ(s.count_users(a.seq), 0);
     EXPECT_EQ(s.count_users(b.seq), 1);
 }
 
