@@ -235,8 +235,7 @@ json answer_new_password(
 )
 {
     auto const password = require_parameter(responses, "NEW_PASSWORD");
-    auto const& policy = target.pool.settings["Policies"]["PasswordPolicy"];
-    if (auto why = auth::policy_violation(policy, password))
+    if (auto why = auth::policy_violation(password_policy(target.pool), password))
     {
         throw errors::invalid_password("Password does not conform to policy: " + *why);
     }
@@ -423,8 +422,8 @@ json after_password(
     }
     auto const remembered = remembered_device(ctx, target.pool, u, presented_device);
     bool const device_skips_mfa =
-        remembered &&
-        target.pool.settings["DeviceConfiguration"].value("ChallengeRequiredOnNewDevice", false);
+        remembered && target.pool.settings.value("DeviceConfiguration", json::object())
+                          .value("ChallengeRequiredOnNewDevice", false);
     if (!device_skips_mfa)
     {
         if (auto challenge = mfa_challenge(ctx, target, u, presented_device))

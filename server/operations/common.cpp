@@ -28,6 +28,19 @@ storage::user_pool require_pool(request_context& ctx, std::string const& pool_id
     return std::move(*pool);
 }
 
+json const& password_policy(storage::user_pool const& pool)
+{
+    // Looked up with find(): a const json's operator[] is undefined for a missing member.
+    static json const none; // NOLINT(cert-err58-cpp): constructing null cannot throw
+    auto const policies = pool.settings.find("Policies");
+    if (policies == pool.settings.end())
+    {
+        return none;
+    }
+    auto const policy = policies->find("PasswordPolicy");
+    return policy == policies->end() ? none : *policy;
+}
+
 bool usernames_case_sensitive(storage::user_pool const& pool)
 {
     auto const config = pool.settings.find("UsernameConfiguration");

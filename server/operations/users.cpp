@@ -134,7 +134,7 @@ json admin_set_user_password(request_context& ctx, json const& input)
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
     auto u = require_user(ctx, pool, input.at("Username").get<std::string>());
     auto const password = input.at("Password").get<std::string>();
-    if (auto why = auth::policy_violation(pool.settings["Policies"]["PasswordPolicy"], password))
+    if (auto why = auth::policy_violation(password_policy(pool), password))
     {
         throw errors::invalid_password("Password does not conform to policy: " + *why);
     }
@@ -313,7 +313,7 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
     // sub leads the attribute list, as Cognito prints it.
     attributes.insert(attributes.begin(), storage::attribute{"sub", u.sub});
     u.attributes = std::move(attributes);
-    auto const& policy = pool.settings["Policies"]["PasswordPolicy"];
+    auto const& policy = password_policy(pool);
     std::string const password =
         spec.password ? *spec.password : auth::generate_password(policy, ctx.ids);
     if (spec.password)
