@@ -110,8 +110,10 @@ json mutable_settings(json const& input)
 
 void check_update_settings(json const& settings)
 {
-    auto const& required =
-        settings["UserAttributeUpdateSettings"]["AttributesRequireVerificationBeforeUpdate"];
+    // value(), not operator[]: the list is optional, and a const json's operator[] is undefined
+    // for a missing member.
+    auto const required = settings.at("UserAttributeUpdateSettings")
+                              .value("AttributesRequireVerificationBeforeUpdate", json::array());
     auto const verified = settings.value("AutoVerifiedAttributes", json::array());
     for (auto const& attr : required)
     {
