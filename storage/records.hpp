@@ -1,6 +1,8 @@
 // Plain rows as the store reads and writes them. Times are milliseconds since the epoch.
 #pragma once
 
+#include "storage/pool_settings.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -18,7 +20,7 @@ struct user_pool
     std::string name;
     std::int64_t created = 0;
     std::int64_t last_modified = 0;
-    nlohmann::json settings = nlohmann::json::object(); // the rest of the UserPool shape
+    pool_settings settings; // the rest of the UserPool shape
 };
 
 struct attribute

@@ -50,7 +50,7 @@ std::int64_t queries::insert_user_pool(user_pool const& pool)
         .bind(2, pool.name)
         .bind(3, pool.created)
         .bind(4, pool.last_modified)
-        .bind(5, pool.settings.dump());
+        .bind(5, pool.settings->dump());
     st->execute();
     return db_.last_insert_rowid();
 }
@@ -72,10 +72,10 @@ user_pool queries::read_pool(statement& st)
     auto& cached = settings_cache_[pool.seq];
     if (cached.text != text)
     {
-        cached.value = nlohmann::json::parse(text);
+        cached.value = std::make_shared<nlohmann::json const>(nlohmann::json::parse(text));
         cached.text = text;
     }
-    pool.settings = cached.value;
+    pool.settings = pool_settings{cached.value};
     return pool;
 }
 
@@ -132,7 +132,7 @@ void queries::update_user_pool(user_pool const& pool)
     st->bind(1, pool.seq)
         .bind(2, pool.name)
         .bind(3, pool.last_modified)
-        .bind(4, pool.settings.dump());
+        .bind(4, pool.settings->dump());
     st->execute();
 }
 

@@ -28,13 +28,14 @@ class queries
     database db_;
     // Each pool's settings as last read on this connection: the stored text and its parse. Every
     // operation starts by reading its pool, and parsing the settings (the whole describe shape,
-    // some 4 KB of JSON) was over half of a device read's work; a copy of the parsed value is
-    // several times cheaper. Keyed by the text itself, so a pool written by any connection is
-    // parsed afresh and nothing needs invalidating.
+    // some 4 KB of JSON) was over half of a device read's work; the pools read share the parsed
+    // value. Keyed by pool and checked against the stored text, so a pool written by any
+    // connection is parsed afresh and nothing needs invalidating. A value dropped from here lives
+    // on in the pools still holding it, which never change it.
     struct parsed_settings
     {
         std::string text;
-        nlohmann::json value;
+        std::shared_ptr<nlohmann::json const> value;
     };
     std::unordered_map<std::int64_t, parsed_settings> settings_cache_;
     static constexpr std::size_t max_cached_pools = 256;

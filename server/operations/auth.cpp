@@ -75,7 +75,7 @@ void check_flow(json const& settings, std::string_view flow, caller who)
 std::vector<std::string> missing_required(storage::user_pool const& pool, storage::user const& u)
 {
     std::vector<std::string> names;
-    for (auto const& entry : pool.settings.at("SchemaAttributes"))
+    for (auto const& entry : pool.settings->at("SchemaAttributes"))
     {
         auto const name = entry.at("Name").get<std::string>();
         if (name != "sub" && entry.value("Required", false) && !u.attribute_value(name))
@@ -129,8 +129,8 @@ std::optional<storage::device> remembered_device(
     std::optional<std::string> const& presented_device
 )
 {
-    auto const tracking = pool.settings.find("DeviceConfiguration");
-    if (!presented_device || tracking == pool.settings.end() || tracking->is_null())
+    auto const tracking = pool.settings->find("DeviceConfiguration");
+    if (!presented_device || tracking == pool.settings->end() || tracking->is_null())
     {
         return std::nullopt;
     }
@@ -235,8 +235,7 @@ json answer_new_password(
 )
 {
     auto const password = require_parameter(responses, "NEW_PASSWORD");
-    auto const& policy = target.pool.settings["Policies"]["PasswordPolicy"];
-    if (auto why = auth::policy_violation(policy, password))
+    if (auto why = auth::policy_violation(password_policy(target.pool), password))
     {
         throw errors::invalid_password("Password does not conform to policy: " + *why);
     }
@@ -249,7 +248,7 @@ json answer_new_password(
             given.push_back({{"Name", key.substr(15)}, {"Value", value}});
         }
     }
-    check_attributes(target.pool.settings, given, attribute_use::update);
+    check_attributes(*target.pool.settings, given, attribute_use::update);
     for (auto const& attr : given)
     {
         auto const name = attr.at("Name").get<std::string>();
@@ -423,8 +422,8 @@ json after_password(
     }
     auto const remembered = remembered_device(ctx, target.pool, u, presented_device);
     bool const device_skips_mfa =
-        remembered &&
-        target.pool.settings["DeviceConfiguration"].value("ChallengeRequiredOnNewDevice", false);
+        remembered && target.pool.settings->value("DeviceConfiguration", json::object())
+                          .value("ChallengeRequiredOnNewDevice", false);
     if (!device_skips_mfa)
     {
         if (auto challenge = mfa_challenge(ctx, target, u, presented_device))

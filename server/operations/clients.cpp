@@ -60,7 +60,7 @@ void check_validity(json const& settings)
 
 void check_attribute_names(storage::user_pool const& pool, json const& names, char const* what)
 {
-    auto const& schema = pool.settings.at("SchemaAttributes");
+    auto const& schema = pool.settings->at("SchemaAttributes");
     for (auto const& name : names)
     {
         bool const known = std::any_of(

@@ -28,10 +28,23 @@ storage::user_pool require_pool(request_context& ctx, std::string const& pool_id
     return std::move(*pool);
 }
 
+json const& password_policy(storage::user_pool const& pool)
+{
+    // Looked up with find(): a const json's operator[] is undefined for a missing member.
+    static json const none; // NOLINT(cert-err58-cpp): constructing null cannot throw
+    auto const policies = pool.settings->find("Policies");
+    if (policies == pool.settings->end())
+    {
+        return none;
+    }
+    auto const policy = policies->find("PasswordPolicy");
+    return policy == policies->end() ? none : *policy;
+}
+
 bool usernames_case_sensitive(storage::user_pool const& pool)
 {
-    auto const config = pool.settings.find("UsernameConfiguration");
-    if (config == pool.settings.end())
+    auto const config = pool.settings->find("UsernameConfiguration");
+    if (config == pool.settings->end())
     {
         // Pools created without UsernameConfiguration keep the old, case-sensitive behaviour.
         return true;
@@ -114,7 +127,7 @@ find_user(request_context& ctx, storage::user_pool const& pool, std::string_view
     // UsernameAttributes: the email or phone number is the sign-in name (no verification needed).
     for (std::string_view attr : {"email", "phone_number"})
     {
-        if (contains(pool.settings, "UsernameAttributes", attr))
+        if (contains(*pool.settings, "UsernameAttributes", attr))
         {
             if (auto u = find_by_attribute(ctx, pool, attr, name, /*must_be_verified=*/false))
             {
@@ -125,7 +138,7 @@ find_user(request_context& ctx, storage::user_pool const& pool, std::string_view
     // AliasAttributes: an email or phone alias counts only once verified.
     for (std::string_view attr : {"email", "phone_number", "preferred_username"})
     {
-        if (contains(pool.settings, "AliasAttributes", attr))
+        if (contains(*pool.settings, "AliasAttributes", attr))
         {
             bool const verify = attr != "preferred_username";
             if (auto u = find_by_attribute(ctx, pool, attr, name, verify))

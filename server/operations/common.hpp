@@ -20,6 +20,10 @@ std::string_view pool_region(std::string_view pool_id);
 // ResourceNotFoundException "User pool <id> does not exist." when missing.
 storage::user_pool require_pool(request_context& ctx, std::string const& pool_id);
 
+// The pool's Policies.PasswordPolicy, or null when its settings lack one (only a pool not made by
+// CreateUserPool can), which the password checks then refuse as an internal error.
+json const& password_policy(storage::user_pool const& pool);
+
 // Usernames compare case-insensitively unless the pool's UsernameConfiguration says otherwise.
 bool usernames_case_sensitive(storage::user_pool const& pool);
 std::string username_key(storage::user_pool const& pool, std::string_view username);

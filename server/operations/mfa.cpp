@@ -58,10 +58,10 @@ json sms_challenge(
         value = value * 256 + c;
     }
     auto const code = std::to_string(100000 + value % 900000);
-    auto const sms_config = target.pool.settings.value("SmsMfaConfiguration", json::object());
+    auto const sms_config = target.pool.settings->value("SmsMfaConfiguration", json::object());
     std::string text = sms_config.value(
         "SmsAuthenticationMessage",
-        target.pool.settings.value(
+        target.pool.settings->value(
             "SmsAuthenticationMessage", std::string{"Your authentication code is {####}. "}
         )
     );
@@ -98,17 +98,18 @@ json totp_challenge(
 json set_user_pool_mfa_config(request_context& ctx, json const& input)
 {
     auto pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
+    auto& settings = pool.settings.edit();
     for (std::string_view member :
          {"SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration"})
     {
         if (auto it = input.find(member); it != input.end() && !it->is_null())
         {
-            pool.settings[std::string{member}] = *it;
+            settings[std::string{member}] = *it;
         }
     }
     if (auto mode = input.find("MfaConfiguration"); mode != input.end() && mode->is_string())
     {
-        pool.settings["MfaConfiguration"] = *mode;
+        settings["MfaConfiguration"] = *mode;
     }
     pool.last_modified = ctx.now_ms;
     ctx.store.update_user_pool(pool);
@@ -119,7 +120,7 @@ json set_user_pool_mfa_config(request_context& ctx, json const& input)
           "EmailMfaConfiguration",
           "MfaConfiguration"})
     {
-        if (auto it = pool.settings.find(member); it != pool.settings.end())
+        if (auto it = pool.settings->find(member); it != pool.settings->end())
         {
             out[std::string{member}] = *it;
         }
@@ -130,11 +131,11 @@ json set_user_pool_mfa_config(request_context& ctx, json const& input)
 json get_user_pool_mfa_config(request_context& ctx, json const& input)
 {
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
-    json out{{"MfaConfiguration", pool.settings.value("MfaConfiguration", "OFF")}};
+    json out{{"MfaConfiguration", pool.settings->value("MfaConfiguration", "OFF")}};
     for (std::string_view member :
          {"SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration"})
     {
-        if (auto it = pool.settings.find(member); it != pool.settings.end())
+        if (auto it = pool.settings->find(member); it != pool.settings->end())
         {
             out[std::string{member}] = *it;
         }
@@ -280,7 +281,7 @@ std::optional<json> mfa_challenge(
     std::optional<std::string> const& presented_device
 )
 {
-    auto const mode = target.pool.settings.value("MfaConfiguration", "OFF");
+    auto const mode = target.pool.settings->value("MfaConfiguration", "OFF");
     if (mode == "OFF")
     {
         return std::nullopt;

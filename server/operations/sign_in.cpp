@@ -364,8 +364,8 @@ device_binding bind_device(
     std::optional<std::string> const& presented
 )
 {
-    auto const config = pool.settings.find("DeviceConfiguration");
-    if (config == pool.settings.end() || config->is_null())
+    auto const config = pool.settings->find("DeviceConfiguration");
+    if (config == pool.settings->end() || config->is_null())
     {
         // Without device tracking, devices play no part in a sign-in.
         return {};

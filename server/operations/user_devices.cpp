@@ -28,7 +28,7 @@ json confirm_device(request_context& ctx, json const& input)
     {
         throw errors::invalid_parameter("Invalid device verifier config given.");
     }
-    bool const on_prompt = owner.pool.settings.value("DeviceConfiguration", json::object())
+    bool const on_prompt = owner.pool.settings->value("DeviceConfiguration", json::object())
                                .value("DeviceOnlyRememberedOnUserPrompt", false);
     d->verifier = *verifier;
     d->salt = *salt;

@@ -110,8 +110,10 @@ json mutable_settings(json const& input)
 
 void check_update_settings(json const& settings)
 {
-    auto const& required =
-        settings["UserAttributeUpdateSettings"]["AttributesRequireVerificationBeforeUpdate"];
+    // value(), not operator[]: the list is optional, and a const json's operator[] is undefined
+    // for a missing member.
+    auto const required = settings.at("UserAttributeUpdateSettings")
+                              .value("AttributesRequireVerificationBeforeUpdate", json::array());
     auto const verified = settings.value("AutoVerifiedAttributes", json::array());
     for (auto const& attr : required)
     {
@@ -154,7 +156,7 @@ json list_user_pools(request_context& ctx, json const& input)
         list.push_back({
             {"Id", pool.id},
             {"Name", pool.name},
-            {"LambdaConfig", pool.settings.value("LambdaConfig", json::object())},
+            {"LambdaConfig", pool.settings->value("LambdaConfig", json::object())},
             {"LastModifiedDate", epoch_seconds(pool.last_modified)},
             {"CreationDate", epoch_seconds(pool.created)},
         });
@@ -169,7 +171,7 @@ json update_user_pool(request_context& ctx, json const& input)
     json settings = mutable_settings(input);
     check_update_settings(settings);
     // What UpdateUserPool cannot change stays: the schema, sign-in names, case sensitivity.
-    for (auto const& [key, value] : pool.settings.items())
+    for (auto const& [key, value] : pool.settings->items())
     {
         bool const updatable =
             std::find(std::begin(updatable_members), std::end(updatable_members), key) !=
@@ -192,7 +194,7 @@ json update_user_pool(request_context& ctx, json const& input)
 json delete_user_pool(request_context& ctx, json const& input)
 {
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
-    if (pool.settings.value("DeletionProtection", "INACTIVE") == "ACTIVE")
+    if (pool.settings->value("DeletionProtection", "INACTIVE") == "ACTIVE")
     {
         throw errors::invalid_parameter(
             "The user pool cannot be deleted because deletion protection is activated. Deletion "
@@ -238,7 +240,7 @@ create_pool(request_context& ctx, json const& input, std::optional<std::string> 
 
 json describe_pool(request_context& ctx, storage::user_pool const& pool)
 {
-    json out = pool.settings;
+    json out = *pool.settings;
     // The MFA factors' settings belong to GetUserPoolMfaConfig, not to the UserPool shape.
     for (auto member :
          {"SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration"})

@@ -64,8 +64,8 @@ void check_alias_free(
 {
     for (std::string_view alias : {"email", "phone_number"})
     {
-        bool const by_alias = has(pool.settings, "AliasAttributes", alias);
-        bool const by_username = has(pool.settings, "UsernameAttributes", alias);
+        bool const by_alias = has(*pool.settings, "AliasAttributes", alias);
+        bool const by_username = has(*pool.settings, "UsernameAttributes", alias);
         if (!by_alias && !by_username)
         {
             continue;
@@ -134,7 +134,7 @@ json admin_set_user_password(request_context& ctx, json const& input)
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
     auto u = require_user(ctx, pool, input.at("Username").get<std::string>());
     auto const password = input.at("Password").get<std::string>();
-    if (auto why = auth::policy_violation(pool.settings["Policies"]["PasswordPolicy"], password))
+    if (auto why = auth::policy_violation(password_policy(pool), password))
     {
         throw errors::invalid_password("Password does not conform to policy: " + *why);
     }
@@ -180,7 +180,7 @@ json admin_update_user_attributes(request_context& ctx, json const& input)
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
     auto u = require_user(ctx, pool, input.at("Username").get<std::string>());
     auto const& given = list_member(input, "UserAttributes");
-    check_attributes(pool.settings, given, attribute_use::update);
+    check_attributes(*pool.settings, given, attribute_use::update);
     // The names given, collected once: searching the whole list for each attribute's partner was
     // quadratic (27 s for 2,000 attributes under ASan; a 1 MiB request holds 25,000), all under
     // the store's lock.
@@ -247,7 +247,7 @@ json list_users(request_context& ctx, json const& input)
 storage::user
 create_user(request_context& ctx, storage::user_pool const& pool, new_user const& spec)
 {
-    check_attributes(pool.settings, spec.attributes, attribute_use::create);
+    check_attributes(*pool.settings, spec.attributes, attribute_use::create);
     std::vector<storage::attribute> attributes;
     for (auto const& attr : spec.attributes)
     {
@@ -260,8 +260,8 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
     u.pool_seq = pool.seq;
     u.sub = ctx.ids.uuid();
     u.username = spec.username;
-    bool const email_name = has(pool.settings, "UsernameAttributes", "email");
-    bool const phone_name = has(pool.settings, "UsernameAttributes", "phone_number");
+    bool const email_name = has(*pool.settings, "UsernameAttributes", "email");
+    bool const phone_name = has(*pool.settings, "UsernameAttributes", "phone_number");
     if (email_name || phone_name)
     {
         // The email or phone number signs in; the username itself becomes the sub.
@@ -289,13 +289,13 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
         set_attribute(attributes, attr, spec.username);
         u.username = u.sub;
     }
-    else if (has(pool.settings, "AliasAttributes", "email") && looks_like_email(spec.username))
+    else if (has(*pool.settings, "AliasAttributes", "email") && looks_like_email(spec.username))
     {
         throw errors::invalid_parameter(
             "Username cannot be of email format since user pool is configured for email alias."
         );
     }
-    else if (has(pool.settings, "AliasAttributes", "phone_number") && looks_like_phone(spec.username))
+    else if (has(*pool.settings, "AliasAttributes", "phone_number") && looks_like_phone(spec.username))
     {
         throw errors::invalid_parameter("Username cannot be of phone number format since user pool "
                                         "is configured for phone number alias.");
@@ -313,7 +313,7 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
     // sub leads the attribute list, as Cognito prints it.
     attributes.insert(attributes.begin(), storage::attribute{"sub", u.sub});
     u.attributes = std::move(attributes);
-    auto const& policy = pool.settings["Policies"]["PasswordPolicy"];
+    auto const& policy = password_policy(pool);
     std::string const password =
         spec.password ? *spec.password : auth::generate_password(policy, ctx.ids);
     if (spec.password)

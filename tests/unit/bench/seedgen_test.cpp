@@ -59,7 +59,7 @@ TEST_F(seedgen, creates_the_pool_and_client_through_the_seed_code)
     auto const pool = s.find_user_pool(pool_id);
     ASSERT_TRUE(pool);
     EXPECT_EQ(pool->name, "bench");
-    EXPECT_TRUE(pool->settings.contains("Policies"));
+    EXPECT_TRUE(pool->settings->contains("Policies"));
     auto const client = s.find_app_client("benchclient000000000000001");
     ASSERT_TRUE(client);
     EXPECT_EQ(client->pool_seq, pool->seq);

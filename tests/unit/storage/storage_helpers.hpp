@@ -27,7 +27,7 @@ public:
         pool_.name = "pool-" + pool_.id;
         pool_.created = t0;
         pool_.last_modified = t0;
-        pool_.settings = {{"MfaConfiguration", "OFF"}};
+        pool_.settings = nlohmann::json{{"MfaConfiguration", "OFF"}};
     }
     pool_row& named(std::string name)
     {

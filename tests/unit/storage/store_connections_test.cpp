@@ -132,7 +132,7 @@ TEST_F(store_file, the_checkpointer_copies_commits_into_the_database_file)
     store s{path_};
     auto const before = fs::file_size(path_);
     auto big = make_pool("us-east-1_large").insert(s);
-    big.settings = {{"Padding", std::string(256 * 1024, 'x')}};
+    big.settings = nlohmann::json{{"Padding", std::string(256 * 1024, 'x')}};
     s.update_user_pool(big);
 
     // The checkpointer looks at least once a second; nothing else copies the WAL back.

@@ -43,7 +43,7 @@ TEST(store_pools, find_user_pool_returns_what_was_inserted)
     EXPECT_EQ(found->name, "shop");
     EXPECT_EQ(found->created, t0);
     EXPECT_EQ(found->last_modified, t0);
-    EXPECT_EQ(found->settings, pool.settings);
+    EXPECT_EQ(*found->settings, *pool.settings);
 }
 
 TEST(store_pools, find_user_pool_returns_nothing_for_an_unknown_id)
@@ -94,15 +94,25 @@ TEST(store_pools, update_user_pool_writes_name_time_and_settings)
     auto pool = make_pool().insert(s);
     pool.name = "renamed";
     pool.last_modified = t0 + 5000;
-    pool.settings["MfaConfiguration"] = "ON";
+    pool.settings.edit()["MfaConfiguration"] = "ON";
     pool.created = 1; // not updatable
     s.update_user_pool(pool);
     auto const found = s.find_user_pool(pool.id);
     ASSERT_TRUE(found);
     EXPECT_EQ(found->name, "renamed");
     EXPECT_EQ(found->last_modified, t0 + 5000);
-    EXPECT_EQ(found->settings["MfaConfiguration"], "ON");
+    EXPECT_EQ(found->settings->at("MfaConfiguration"), "ON");
     EXPECT_EQ(found->created, t0);
+}
+
+TEST(store_pools, reads_of_an_unchanged_pool_share_its_parsed_settings)
+{
+    store s{":memory:"};
+    auto const pool = make_pool().insert(s);
+    auto const first = s.find_user_pool(pool.id);
+    auto const second = s.find_user_pool_by_seq(pool.seq);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(&*first->settings, &*second->settings);
 }
 
 TEST(store_pools, a_pool_read_again_reflects_every_write_and_no_caller_edits)
@@ -112,15 +122,15 @@ TEST(store_pools, a_pool_read_again_reflects_every_write_and_no_caller_edits)
     auto first = s.find_user_pool(pool.id);
     ASSERT_TRUE(first);
     // A caller's changes to what it was given stay its own: the next read is the stored pool.
-    first->settings["EstimatedNumberOfUsers"] = 7;
-    EXPECT_FALSE(s.find_user_pool(pool.id)->settings.contains("EstimatedNumberOfUsers"));
+    first->settings.edit()["EstimatedNumberOfUsers"] = 7;
+    EXPECT_FALSE(s.find_user_pool(pool.id)->settings->contains("EstimatedNumberOfUsers"));
     for (auto const* mode : {"OPTIONAL", "ON", "OFF"})
     {
-        pool.settings["MfaConfiguration"] = mode;
+        pool.settings.edit()["MfaConfiguration"] = mode;
         s.update_user_pool(pool);
-        EXPECT_EQ(s.find_user_pool(pool.id)->settings["MfaConfiguration"], mode);
-        EXPECT_EQ(s.find_user_pool_by_seq(pool.seq)->settings["MfaConfiguration"], mode);
-        EXPECT_EQ(s.list_user_pools(0, 10).at(0).settings["MfaConfiguration"], mode);
+        EXPECT_EQ(s.find_user_pool(pool.id)->settings->at("MfaConfiguration"), mode);
+        EXPECT_EQ(s.find_user_pool_by_seq(pool.seq)->settings->at("MfaConfiguration"), mode);
+        EXPECT_EQ(s.list_user_pools(0, 10).at(0).settings->at("MfaConfiguration"), mode);
     }
 }
 

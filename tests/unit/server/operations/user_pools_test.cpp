@@ -326,6 +326,16 @@ TEST(update_user_pool, refuses_verification_before_update_without_auto_verificat
     );
 }
 
+TEST(update_user_pool, accepts_update_settings_without_the_verification_list)
+{
+    fixture f;
+    auto const pool = make_pool().with("UserAttributeUpdateSettings", json::object()).insert(f);
+    f.call(
+        "UpdateUserPool", {{"UserPoolId", pool}, {"UserAttributeUpdateSettings", json::object()}}
+    );
+    EXPECT_EQ(describe(f, pool).at("UserAttributeUpdateSettings"), json::object());
+}
+
 // ListUserPools
 
 TEST(list_user_pools, pages_in_creation_order)

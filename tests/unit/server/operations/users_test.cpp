@@ -331,6 +331,25 @@ TEST_F(users, admin_set_user_password_checks_the_policy)
     EXPECT_EQ(get_user(f_, pool_, "alice").at("UserStatus"), "FORCE_CHANGE_PASSWORD");
 }
 
+TEST_F(users, admin_set_user_password_fails_without_crashing_when_the_pool_lacks_a_policy)
+{
+    make_user("alice").insert(f_, pool_);
+    // Only a pool written outside CreateUserPool lacks one.
+    auto pool = f_.store.find_user_pool(pool_);
+    pool->settings.edit().erase("Policies");
+    f_.store.update_user_pool(*pool);
+    EXPECT_THROW(
+        f_.call(
+            "AdminSetUserPassword",
+            {{"UserPoolId", pool_},
+             {"Username", "alice"},
+             {"Password", "Passw0rd!"},
+             {"Permanent", true}}
+        ),
+        json::type_error
+    );
+}
+
 TEST_F(users, admin_set_user_password_moves_the_last_modified_date)
 {
     make_user("alice").insert(f_, pool_);
