@@ -1,5 +1,7 @@
 #include "server/json_text.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <string_view>
 
@@ -10,17 +12,21 @@ namespace
 {
 
 // Bytes that JSON writes as they are: printable ASCII other than the quote and backslash.
+constexpr auto plain_bytes = []
+{
+    std::array<bool, 256> table{};
+    for (int c = 0x20; c < 0x7f; ++c)
+    {
+        table[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    }
+    return table;
+}();
+
 bool plain(std::string_view text)
 {
-    for (char const c : text)
-    {
-        auto const byte = static_cast<unsigned char>(c);
-        if (byte < 0x20U || byte >= 0x7fU || c == '"' || c == '\\')
-        {
-            return false;
-        }
-    }
-    return true;
+    return std::all_of(
+        text.begin(), text.end(), [](char c) { return plain_bytes[static_cast<unsigned char>(c)]; }
+    );
 }
 
 // Anything else (escapes, UTF-8, invalid bytes, floating point, binary) is rare in an answer and
