@@ -30,6 +30,14 @@ struct attribute
     bool operator==(attribute const&) const = default;
 };
 
+// What a user lookup reads: the whole user, or the users row alone with attributes left empty,
+// for callers that need only who the user is (the device operations, called most often).
+enum class user_part
+{
+    whole,
+    row_only,
+};
+
 struct user
 {
     std::int64_t id = 0;

@@ -219,23 +219,27 @@ std::optional<user> queries::read_user(statement& st)
     return u;
 }
 
-std::optional<user> queries::first_user(statement& st)
+std::optional<user> queries::first_user(statement& st, user_part part)
 {
     if (!st.step())
     {
         return std::nullopt;
     }
     auto u = read_user(st);
-    u->attributes = load_attributes(u->id);
+    if (part == user_part::whole)
+    {
+        u->attributes = load_attributes(u->id);
+    }
     return u;
 }
 
-std::optional<user> queries::find_user(std::int64_t pool_seq, std::string_view username_key)
+std::optional<user>
+queries::find_user(std::int64_t pool_seq, std::string_view username_key, user_part part)
 {
     auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
                          " FROM users u WHERE u.pool_seq = ?1 AND u.username_key = ?2");
     st->bind(1, pool_seq).bind(2, username_key);
-    return first_user(*st);
+    return first_user(*st, part);
 }
 
 std::optional<user> queries::find_user_by_sub(std::int64_t pool_seq, std::string_view sub)

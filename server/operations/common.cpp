@@ -117,10 +117,14 @@ std::string username_key(storage::user_pool const& pool, std::string_view userna
     return usernames_case_sensitive(pool) ? std::string{username} : ascii_lower(username);
 }
 
-std::optional<storage::user>
-find_user(request_context& ctx, storage::user_pool const& pool, std::string_view name)
+std::optional<storage::user> find_user(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::string_view name,
+    storage::user_part part
+)
 {
-    if (auto u = ctx.store.find_user(pool.seq, username_key(pool, name)))
+    if (auto u = ctx.store.find_user(pool.seq, username_key(pool, name), part))
     {
         return u;
     }
@@ -150,10 +154,14 @@ find_user(request_context& ctx, storage::user_pool const& pool, std::string_view
     return ctx.store.find_user_by_sub(pool.seq, name);
 }
 
-storage::user
-require_user(request_context& ctx, storage::user_pool const& pool, std::string_view name)
+storage::user require_user(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::string_view name,
+    storage::user_part part
+)
 {
-    auto u = find_user(ctx, pool, name);
+    auto u = find_user(ctx, pool, name, part);
     if (!u)
     {
         throw errors::user_not_found();

@@ -26,7 +26,10 @@ struct device_target
 device_target require_owner(request_context& ctx, json const& input)
 {
     auto pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
-    auto owner = require_user(ctx, pool, input.at("Username").get<std::string>());
+    // A device operation needs only who the owner is, not the owner's attributes.
+    auto owner = require_user(
+        ctx, pool, input.at("Username").get<std::string>(), storage::user_part::row_only
+    );
     return {std::move(pool), std::move(owner)};
 }
 

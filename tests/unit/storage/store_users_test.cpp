@@ -311,3 +311,20 @@ TEST_F(store_list_users, a_filtered_list_pages_too)
         s_.list_users(pool_.seq, first.back().id, 1, filter(field::username, "al", true));
     EXPECT_EQ(usernames(second), (std::vector<std::string>{"albert"}));
 }
+
+TEST(store_users, a_row_only_lookup_reads_the_user_without_attributes)
+{
+    store s{":memory:"};
+    auto const pool = make_pool().insert(s);
+    make_user("alice").with("email", "alice@example.com").insert(s, pool);
+    auto const whole = s.find_user(pool.seq, "alice");
+    auto const row = s.find_user(pool.seq, "alice", cognitod::storage::user_part::row_only);
+    ASSERT_TRUE(whole);
+    ASSERT_TRUE(row);
+    EXPECT_EQ(whole->attribute_value("email"), "alice@example.com");
+    EXPECT_TRUE(row->attributes.empty());
+    EXPECT_EQ(row->id, whole->id);
+    EXPECT_EQ(row->username, "alice");
+    EXPECT_EQ(row->sub, whole->sub);
+    EXPECT_FALSE(s.find_user(pool.seq, "bob", cognitod::storage::user_part::row_only));
+}
