@@ -171,6 +171,7 @@ database::database(std::string const& path, durability level)
     if (path != ":memory:")
     {
         exec("PRAGMA journal_mode = WAL");
+        exec("PRAGMA mmap_size = 1073741824");
     }
     exec(level == durability::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 }
