@@ -46,17 +46,31 @@ constexpr std::size_t max_workspace = 1000000;
 // pathological value that took a backtracking matcher 75 s stops here in about a millisecond.
 constexpr std::uint32_t jit_match_limit = 100000;
 
-bool backtracking_match(pcre2_code const* code, PCRE2_SPTR subject, std::size_t length)
+// Match data holds one match's state, so each thread owns its own, kept from one call to the
+// next and used by each matcher in turn; only the whole match's span is read from it. The compiled
+// code is shared read-only between threads, which PCRE2 documents as safe.
+pcre2_match_data* thread_match_data()
 {
-    std::unique_ptr<pcre2_match_data, match_data_deleter> data(
-        pcre2_match_data_create_from_pattern(code, nullptr)
+    thread_local std::unique_ptr<pcre2_match_data, match_data_deleter> const data(
+        pcre2_match_data_create(1, nullptr)
     );
     if (!data)
     {
         throw std::bad_alloc();
     }
-    // Hitting the match limit (pathological backtracking) counts as no match.
-    return pcre2_match(code, subject, length, 0, 0, data.get(), nullptr) >= 0;
+    return data.get();
+}
+
+// PCRE2 before 10.43 rejects a null subject even when its length is 0.
+PCRE2_SPTR subject_of(std::string_view value)
+{
+    return reinterpret_cast<PCRE2_SPTR>(value.empty() ? "" : value.data());
+}
+
+// True when the match that result reports spans the whole value.
+bool whole_match(int result, std::string_view value)
+{
+    return result >= 0 && pcre2_get_ovector_pointer(thread_match_data())[1] == value.size();
 }
 
 } // namespace
@@ -109,26 +123,19 @@ bool pattern::matches(std::string_view value) const
 {
     if (jit_limits_)
     {
-        thread_local std::unique_ptr<pcre2_match_data, match_data_deleter> const data(
-            pcre2_match_data_create(1, nullptr)
-        );
-        if (!data)
-        {
-            throw std::bad_alloc();
-        }
         // pcre2_match (not pcre2_jit_match) checks the UTF-8 before running the JIT code.
         int const result = pcre2_match(
             code_.get(),
-            reinterpret_cast<PCRE2_SPTR>(value.empty() ? "" : value.data()),
+            subject_of(value),
             value.size(),
             0,
             0,
-            data.get(),
+            thread_match_data(),
             jit_limits_.get()
         );
         if (result >= 0)
         {
-            return pcre2_get_ovector_pointer(data.get())[1] == value.size();
+            return whole_match(result, value);
         }
         bool const invalid_utf8 =
             result <= PCRE2_ERROR_UTF8_ERR1 && result >= PCRE2_ERROR_UTF8_ERR21;
@@ -143,20 +150,9 @@ bool pattern::matches(std::string_view value) const
 
 bool pattern::matches_linearly(std::string_view value) const
 {
-    // Match data and workspace hold per-match state, so each thread owns its own, kept from one
-    // call to the next (every request validates several values; allocating and clearing 4 KB of
-    // workspace each time cost more than the match). The compiled code is shared read-only
-    // between threads, which PCRE2 documents as safe.
-    thread_local std::unique_ptr<pcre2_match_data, match_data_deleter> const data(
-        pcre2_match_data_create(1, nullptr)
-    );
+    // The workspace, like the match data, is per thread and kept (every request validates several
+    // values; allocating and clearing 4 KB of it each time cost more than the match).
     thread_local std::vector<int> workspace(initial_workspace);
-    if (!data)
-    {
-        throw std::bad_alloc();
-    }
-    // PCRE2 before 10.43 rejects a null subject even when its length is 0.
-    auto const* subject = reinterpret_cast<PCRE2_SPTR>(value.empty() ? "" : value.data());
 
     // The DFA matcher never backtracks, so its time grows linearly with the value. The backtracking
     // one took 75 s on a 20,000-character EmailMessageByLink (EmailVerificationMessageByLinkType)
@@ -170,11 +166,11 @@ bool pattern::matches_linearly(std::string_view value) const
         workspace.resize(size);
         result = pcre2_dfa_match(
             code_.get(),
-            subject,
+            subject_of(value),
             value.size(),
             0,
             0,
-            data.get(),
+            thread_match_data(),
             nullptr,
             workspace.data(),
             workspace.size()
@@ -190,12 +186,16 @@ bool pattern::matches_linearly(std::string_view value) const
         result == PCRE2_ERROR_DFA_UFUNC)
     {
         // A construct the DFA matcher lacks (a back reference, say): none in today's model.
-        return backtracking_match(code_.get(), subject, value.size());
+        // Unbounded backtracking; hitting PCRE2's default match limit counts as no match.
+        result = pcre2_match(
+            code_.get(), subject_of(value), value.size(), 0, 0, thread_match_data(), nullptr
+        );
+        return whole_match(result, value);
     }
     // Invalid UTF-8 comes back as a negative PCRE2_ERROR_UTF8_* code, so it never matches. The DFA
     // matcher puts the longest match first; PCRE2 10.42 can report one that stops short of the end
     // despite ENDANCHORED ("0_english" against [\w-]+_[0-9a-f-]+ gives "0_e"), so check the end.
-    return result >= 0 && pcre2_get_ovector_pointer(data.get())[1] == value.size();
+    return whole_match(result, value);
 }
 
 } // namespace cognitod::schema
