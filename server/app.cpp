@@ -62,14 +62,23 @@ std::string issuer_base(aws_json::request const& req, std::string_view local_add
 
 // RFC 9110's IMF-fixdate ("Mon, 30 Nov 2026 22:34:26 GMT"), as AWS sends in Date: the SDKs
 // correct their clock skew from it when a signature is refused as expired.
+// The text changes once a second, so each thread keeps the last one it formatted.
 std::string http_date(std::int64_t epoch_ms)
 {
     std::time_t const seconds = epoch_ms / 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    std::array<char, 32> text{};
-    auto const length = std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
-    return std::string{text.data(), length};
+    thread_local std::time_t last_seconds = -1;
+    thread_local std::string last_text;
+    if (seconds != last_seconds)
+    {
+        std::tm utc{};
+        gmtime_r(&seconds, &utc);
+        std::array<char, 32> text{};
+        auto const length =
+            std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+        last_text.assign(text.data(), length);
+        last_seconds = seconds;
+    }
+    return last_text;
 }
 
 std::string_view path_of(aws_json::request const& req)
