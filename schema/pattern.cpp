@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -123,8 +124,13 @@ bool pattern::matches(std::string_view value) const
 {
     if (jit_limits_)
     {
-        // pcre2_match (not pcre2_jit_match) checks the UTF-8 before running the JIT code.
-        int const result = pcre2_match(
+        // pcre2_jit_match skips pcre2_match's checks, the UTF-8 one among them, so it runs only on
+        // ASCII values (always valid UTF-8); the rest go through pcre2_match, which checks first.
+        bool const ascii = std::all_of(
+            value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80U; }
+        );
+        auto* const match = ascii ? &pcre2_jit_match : &pcre2_match;
+        int const result = match(
             code_.get(),
             subject_of(value),
             value.size(),
