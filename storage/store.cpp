@@ -1,5 +1,6 @@
 #include "storage/store.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 namespace cognitod::storage
@@ -63,17 +64,27 @@ user_pool queries::read_pool(statement& st)
     pool.name = st.column_text(2);
     pool.created = st.column_int64(3);
     pool.last_modified = st.column_int64(4);
-    auto const text = st.column_text_view(5);
+    auto const revision = st.column_int64(5);
     // More pools than any test makes: start over rather than grow without bound.
     if (settings_cache_.size() >= max_cached_pools && !settings_cache_.contains(pool.seq))
     {
         settings_cache_.clear();
     }
     auto& cached = settings_cache_[pool.seq];
-    if (cached.text != text)
+    if (!cached.value || cached.revision != revision)
     {
-        cached.value = std::make_shared<nlohmann::json const>(nlohmann::json::parse(text));
-        cached.text = text;
+        // The text is read only here, by a statement of its own: a statement that selected it would
+        // fetch its overflow pages on every step, wanted or not.
+        auto text = db_.cached("SELECT settings FROM user_pools WHERE seq = ?1");
+        text->bind(1, pool.seq);
+        if (!text->step())
+        {
+            throw std::logic_error("user pool " + pool.id + " has no settings row");
+        }
+        cached.value =
+            std::make_shared<nlohmann::json const>(nlohmann::json::parse(text->column_text_view(0))
+            );
+        cached.revision = revision;
     }
     pool.settings = pool_settings{cached.value};
     return pool;
@@ -90,32 +101,32 @@ std::optional<user_pool> queries::first_pool(statement& st)
 
 std::optional<user_pool> queries::find_user_pool(std::string_view id)
 {
-    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
-                         "WHERE id = ?1");
+    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings_revision "
+                         "FROM user_pools WHERE id = ?1");
     st->bind(1, id);
     return first_pool(*st);
 }
 
 std::optional<user_pool> queries::find_user_pool_by_name(std::string_view name)
 {
-    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
-                         "WHERE name = ?1 ORDER BY seq LIMIT 1");
+    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings_revision "
+                         "FROM user_pools WHERE name = ?1 ORDER BY seq LIMIT 1");
     st->bind(1, name);
     return first_pool(*st);
 }
 
 std::optional<user_pool> queries::find_user_pool_by_seq(std::int64_t seq)
 {
-    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
-                         "WHERE seq = ?1");
+    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings_revision "
+                         "FROM user_pools WHERE seq = ?1");
     st->bind(1, seq);
     return first_pool(*st);
 }
 
 std::vector<user_pool> queries::list_user_pools(std::int64_t after_seq, std::size_t limit)
 {
-    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings FROM user_pools "
-                         "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    auto st = db_.cached("SELECT seq, id, name, created, last_modified, settings_revision "
+                         "FROM user_pools WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     st->bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
     std::vector<user_pool> pools;
     while (st->step())

@@ -26,15 +26,16 @@ namespace cognitod::storage
 class queries
 {
     database db_;
-    // Each pool's settings as last read on this connection: the stored text and its parse. Every
+    // Each pool's settings as last read on this connection: their revision and their parse. Every
     // operation starts by reading its pool, and parsing the settings (the whole describe shape,
     // some 4 KB of JSON) was over half of a device read's work; the pools read share the parsed
-    // value. Keyed by pool and checked against the stored text, so a pool written by any
+    // value. Keyed by pool and checked against the stored revision, which triggers set to a fresh
+    // random value on every insert and settings update (migration 007), so a pool written by any
     // connection is parsed afresh and nothing needs invalidating. A value dropped from here lives
     // on in the pools still holding it, which never change it.
     struct parsed_settings
     {
-        std::string text;
+        std::int64_t revision = 0;
         std::shared_ptr<nlohmann::json const> value;
     };
     std::unordered_map<std::int64_t, parsed_settings> settings_cache_;

@@ -57,6 +57,20 @@ TEST_F(store_file, a_reader_sees_the_last_commit_while_a_write_is_open)
     tx.commit();
 }
 
+TEST_F(store_file, a_reader_sees_settings_the_writer_changes_after_it_read_them)
+{
+    store s{path_};
+    auto pool = make_pool().insert(s);
+    {
+        auto reader = s.read();
+        ASSERT_EQ(reader->find_user_pool(pool.id)->settings->at("MfaConfiguration"), "OFF");
+    }
+    pool.settings.edit()["MfaConfiguration"] = "ON";
+    s.update_user_pool(pool);
+    auto reader = s.read();
+    EXPECT_EQ(reader->find_user_pool(pool.id)->settings->at("MfaConfiguration"), "ON");
+}
+
 TEST_F(store_file, a_reader_refuses_to_write)
 {
     store s{path_};

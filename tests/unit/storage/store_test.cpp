@@ -134,6 +134,48 @@ TEST(store_pools, a_pool_read_again_reflects_every_write_and_no_caller_edits)
     }
 }
 
+TEST(store_pools, a_pool_made_again_under_the_same_seq_and_id_is_read_afresh)
+{
+    store s{":memory:"};
+    auto first = make_pool().insert(s);
+    ASSERT_EQ(s.find_user_pool(first.id)->settings->at("MfaConfiguration"), "OFF");
+    s.delete_user_pool(first.seq);
+    // The last row's seq is handed out again, and a seed may give the pool the same id.
+    auto second = make_pool().insert(s);
+    ASSERT_EQ(second.seq, first.seq);
+    second.settings.edit()["MfaConfiguration"] = "ON";
+    s.update_user_pool(second);
+    EXPECT_EQ(s.find_user_pool(first.id)->settings->at("MfaConfiguration"), "ON");
+}
+
+TEST(store_pools, settings_read_inside_a_rolled_back_write_are_not_kept)
+{
+    store s{":memory:"};
+    auto pool = make_pool().insert(s);
+    {
+        cognitod::storage::transaction tx{s.db(), cognitod::storage::transaction_mode::immediate};
+        pool.settings.edit()["MfaConfiguration"] = "ON";
+        s.update_user_pool(pool);
+        ASSERT_EQ(s.find_user_pool(pool.id)->settings->at("MfaConfiguration"), "ON");
+    }
+    EXPECT_EQ(s.find_user_pool(pool.id)->settings->at("MfaConfiguration"), "OFF");
+    pool.settings.edit()["MfaConfiguration"] = "OPTIONAL";
+    s.update_user_pool(pool);
+    EXPECT_EQ(s.find_user_pool(pool.id)->settings->at("MfaConfiguration"), "OPTIONAL");
+}
+
+TEST(store_pools, writes_that_leave_the_settings_alone_keep_their_parse)
+{
+    store s{":memory:"};
+    auto const pool = make_pool().insert(s);
+    auto const before = s.find_user_pool(pool.id);
+    make_user("alice").insert(s, pool);
+    s.set_pool_signing_keys(pool.seq, "[]");
+    auto const after = s.find_user_pool(pool.id);
+    ASSERT_TRUE(before && after);
+    EXPECT_EQ(&*before->settings, &*after->settings);
+}
+
 TEST(store_pools, delete_user_pool_cascades_to_users_attributes_and_devices)
 {
     store s{":memory:"};
