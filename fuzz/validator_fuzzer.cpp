@@ -3,9 +3,11 @@
 // against that operation's input shape. When the rest is not a JSON object, the bytes also go in
 // as a string, the value of a member (the second byte picks which), so that patterns, lengths and
 // enums see arbitrary text. type_mismatch is the validator's answer to wrongly typed JSON; any
-// other exception escaping is a finding.
+// other exception escaping is a finding. The same bytes check the request path's fast JSON reader
+// against nlohmann's parser.
 #include "schema/service_model.hpp"
 #include "schema/validator.hpp"
+#include "server/json_read.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -81,6 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     std::string_view const text{reinterpret_cast<char const*>(data) + 2, size - 2};
 
     auto const input = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    // Request bodies are read by parse_common_json first: what it reads must be what nlohmann does.
+    if (auto const common = cognitod::parse_common_json(text))
+    {
+        if (input.is_discarded() || !cognitod::identical(*common, input))
+        {
+            std::abort();
+        }
+    }
     if (!input.is_discarded())
     {
         validate_and_format(input_shape, input);

@@ -1,5 +1,6 @@
 #include "server/aws_json.hpp"
 
+#include "server/json_read.hpp"
 #include "server/json_text.hpp"
 
 namespace cognitod::aws_json
@@ -42,7 +43,14 @@ call decode(request const& req)
         c.input = nlohmann::json::object();
         return c;
     }
-    c.input = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (auto common = parse_common_json(body))
+    {
+        c.input = std::move(*common);
+    }
+    else
+    {
+        c.input = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    }
     if (c.input.is_discarded())
     {
         throw errors::serialization(
