@@ -63,100 +63,92 @@ std::string enum_text(std::vector<std::string> const& values)
 namespace
 {
 
-// Every check in AWS's order. The messages are built only when wanted: nearly every value
-// passes, and building them cost more than the checks.
-std::vector<constraint_check>
-run_checks(shape const& value_shape, nlohmann::json const& value, bool with_texts)
+// Every check in AWS's order, each handed to report(satisfied, message) with message a callable
+// that builds its text: nearly every value passes, and building the texts cost more than the
+// checks. Stops as soon as report returns false.
+template <typename Report>
+void run_checks(shape const& value_shape, nlohmann::json const& value, Report&& report)
 {
-    auto const text = [with_texts](auto const& make)
-    { return with_texts ? make() : std::string{}; };
     // The order: length (max, then min), value range (max, then min), pattern, enum.
     // Max before min is what AWS prints when it lists a shape's constraints together
     // ("Map value must satisfy constraint: [Member must have length less than or equal to 50000,
     // Member must have length greater than or equal to 1]", CodePipeline). Where length, pattern
     // and enum fall relative to each other for one member is not settled; change it only here.
-    std::vector<constraint_check> checks;
     bool const sized = value_shape.type == "string" || value_shape.type == "blob" ||
                        value_shape.type == "list" || value_shape.type == "map";
     bool const numeric = value_shape.type == "integer" || value_shape.type == "long" ||
                          value_shape.type == "double" || value_shape.type == "float";
+    auto const& max = value_shape.max;
+    auto const& min = value_shape.min;
     if (sized)
     {
         std::int64_t const length = measured_length(value_shape, value);
-        if (value_shape.max)
+        if (max &&
+            !report(
+                length <= *max,
+                [&]
+                { return "Member must have length less than or equal to " + std::to_string(*max); }
+            ))
         {
-            checks.push_back(
-                {text(
-                     [&] {
-                         return "Member must have length less than or equal to " +
-                                std::to_string(*value_shape.max);
-                     }
-                 ),
-                 length <= *value_shape.max}
-            );
+            return;
         }
-        if (value_shape.min)
+        if (min && !report(
+                       length >= *min,
+                       [&] {
+                           return "Member must have length greater than or equal to " +
+                                  std::to_string(*min);
+                       }
+                   ))
         {
-            checks.push_back(
-                {text(
-                     [&] {
-                         return "Member must have length greater than or equal to " +
-                                std::to_string(*value_shape.min);
-                     }
-                 ),
-                 length >= *value_shape.min}
-            );
+            return;
         }
     }
     if (numeric)
     {
-        if (value_shape.max)
+        if (max &&
+            !report(
+                compare_number(value, *max) <= 0,
+                [&]
+                { return "Member must have value less than or equal to " + std::to_string(*max); }
+            ))
         {
-            checks.push_back(
-                {text(
-                     [&] {
-                         return "Member must have value less than or equal to " +
-                                std::to_string(*value_shape.max);
-                     }
-                 ),
-                 compare_number(value, *value_shape.max) <= 0}
-            );
+            return;
         }
-        if (value_shape.min)
+        if (min && !report(
+                       compare_number(value, *min) >= 0,
+                       [&] {
+                           return "Member must have value greater than or equal to " +
+                                  std::to_string(*min);
+                       }
+                   ))
         {
-            checks.push_back(
-                {text(
-                     [&] {
-                         return "Member must have value greater than or equal to " +
-                                std::to_string(*value_shape.min);
-                     }
-                 ),
-                 compare_number(value, *value_shape.min) >= 0}
-            );
+            return;
         }
     }
-    if (value_shape.type == "string" && value_shape.compiled_pattern)
+    if (value_shape.type != "string")
     {
-        checks.push_back(
-            {text(
-                 [&] {
-                     return "Member must satisfy regular expression pattern: " +
-                            value_shape.pattern_text;
-                 }
-             ),
-             value_shape.compiled_pattern->matches(value.get_ref<std::string const&>())}
-        );
+        return;
     }
-    if (value_shape.type == "string" && !value_shape.enum_values.empty())
+    if (value_shape.compiled_pattern &&
+        !report(
+            value_shape.compiled_pattern->matches(value.get_ref<std::string const&>()),
+            [&] {
+                return "Member must satisfy regular expression pattern: " +
+                       value_shape.pattern_text;
+            }
+        ))
+    {
+        return;
+    }
+    auto const& values = value_shape.enum_values;
+    if (!values.empty())
     {
         auto const& member = value.get_ref<std::string const&>();
-        auto const& values = value_shape.enum_values;
-        checks.push_back(
-            {text([&] { return enum_text(values); }),
-             std::find(values.begin(), values.end(), member) != values.end()}
+        report(
+            std::find(values.begin(), values.end(), member) != values.end(),
+            [&] { return enum_text(values); }
         );
     }
-    return checks;
 }
 
 } // namespace
@@ -164,15 +156,32 @@ run_checks(shape const& value_shape, nlohmann::json const& value, bool with_text
 std::vector<constraint_check>
 check_constraints_in_aws_order(shape const& value_shape, nlohmann::json const& value)
 {
-    return run_checks(value_shape, value, /*with_texts=*/true);
+    std::vector<constraint_check> checks;
+    run_checks(
+        value_shape,
+        value,
+        [&](bool satisfied, auto const& message)
+        {
+            checks.push_back({message(), satisfied});
+            return true;
+        }
+    );
+    return checks;
 }
 
 bool satisfies_constraints(shape const& value_shape, nlohmann::json const& value)
 {
-    auto const checks = run_checks(value_shape, value, /*with_texts=*/false);
-    return std::all_of(
-        checks.begin(), checks.end(), [](constraint_check const& check) { return check.satisfied; }
+    bool all = true;
+    run_checks(
+        value_shape,
+        value,
+        [&](bool satisfied, auto const& /*message*/)
+        {
+            all = satisfied;
+            return satisfied;
+        }
     );
+    return all;
 }
 
 } // namespace cognitod::schema::detail
