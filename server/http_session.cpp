@@ -3,6 +3,14 @@
 namespace cognitod
 {
 
+namespace
+{
+
+// What do_read takes in one try; a request larger than this is read on by the parser.
+constexpr std::size_t speculative_read_bytes = 16 * 1024;
+
+} // namespace
+
 void session_registry::add(std::weak_ptr<http_session> session)
 {
     std::lock_guard lock{mutex_};
@@ -61,6 +69,9 @@ http_session::http_session(
 
 void http_session::run()
 {
+    // Reads outside asio's async operations (do_read's first try) must not block.
+    error_code ec;
+    stream_.socket().non_blocking(true, ec);
     // Start on the connection's strand so that everything after is serialised even with threads.
     net::dispatch(
         stream_.get_executor(),
@@ -97,6 +108,20 @@ void http_session::do_read()
     {
         // A pipelined request has begun already.
         return start_read();
+    }
+    // On a busy connection the next request has usually arrived by the time the last answer is
+    // written: take it at once. Waiting for it instead costs an epoll re-arm, a trip through the
+    // reactor and an idle timer per request, over a third of a small request's system time.
+    error_code ec;
+    auto const n = stream_.socket().read_some(buffer_.prepare(speculative_read_bytes), ec);
+    if (!ec)
+    {
+        buffer_.commit(n);
+        return start_read();
+    }
+    if (ec != net::error::would_block && ec != net::error::try_again)
+    {
+        return do_close(); // end of stream or a broken connection, as the wait would report
     }
     // Between requests the idle timeout applies; the read deadline starts with the first byte.
     waiting_ = true;
