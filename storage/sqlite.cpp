@@ -180,7 +180,13 @@ database::database(std::string const& path, durability level)
     configure_sqlite_once();
     sqlite3* raw = nullptr;
     int const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    int const rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    // unix-excl: the first lock any connection of this process takes is a POSIX lock on the whole
+    // file, held until the last connection closes, and every lock after it is kept in memory. With
+    // the plain unix VFS each read transaction made one or two fcntl calls on the -shm file to take
+    // and drop its read mark; with unix-excl the WAL index lives in this process's memory and a
+    // read takes no system call. Another process can open the file only once cognitod is gone.
+    char const* const vfs = path == ":memory:" ? nullptr : "unix-excl";
+    int const rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs);
     db_.reset(raw);
     check(raw, rc, "open " + path);
     sqlite3_extended_result_codes(raw, 1);

@@ -164,12 +164,17 @@ def test_acknowledged_device_writes_survive_sigkill(launcher, tmp_path):
     seed.write_text(json.dumps(make_seed()))
     db = tmp_path / "durability.db"
     # Two I/O threads, so that requests also meet each other inside cognitod.
-    server = launcher.make(db=db, seed=seed, args=["--threads", "2"]).start()
+    server = launcher.make(db=db, seed=seed, args=["--threads", "2"])
+    # The first start applies the seed. The file is locked to the cognitod that has it open, so
+    # each round reads it with SQLite directly while cognitod is down.
+    server.start()
+    assert server.stop() == 0
     rng = random.Random(7)
     total_acked = 0
     for round_number in range(ROUNDS):
         before = read_devices(db)
         assert len(before) == USERS * DEVICES_PER_USER
+        server.start()
         workers = [Worker(server.port, jobs) for jobs in plan_jobs(before, rng)]
         for w in workers:
             w.start()
@@ -192,6 +197,6 @@ def test_acknowledged_device_writes_survive_sigkill(launcher, tmp_path):
         # Bring the forgotten devices back for the next round (a re-seed recreates what is missing).
         code, _, data = raw_request(server.url, body=seed.read_bytes(), path="/_cognitod/seed")
         assert code == 200, data
-    server.stop()
+        assert server.stop() == 0
     check_database(db)
     assert total_acked >= ROUNDS

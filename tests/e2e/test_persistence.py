@@ -256,3 +256,23 @@ def test_the_docker_example_seed_loads_as_documented(launcher):
     # demo-bank: case-insensitive usernames and email aliases.
     assert len(device_keys(client, "us-east-1_DemoBank2", "ERIN")) == 2
     assert len(device_keys(client, "us-east-1_DemoBank2", "erin@example.org")) == 2
+
+
+def test_a_second_cognitod_cannot_open_a_database_in_use(launcher, tmp_path):
+    """The file is locked to the cognitod that has it open (unix-excl): a second one on the same
+    file gives up after SQLite's busy timeout, and the first goes on unharmed."""
+    db = tmp_path / "state.db"
+    server = launcher.start(db=db, seed=DEVICES_SEED)
+    client = make_client(server.url)
+    forget(client, ALICE_PHONE)
+
+    rc, out, err = launcher.run_to_exit(db=db, timeout=30)
+    assert rc != 0
+    assert "listening" not in out
+    assert "database is locked" in err, err
+
+    assert_forgotten(client, ALICE_PHONE)
+    assert device_keys(client, POOL_A, "alice") == [ALICE_LAPTOP]
+    assert server.stop() == 0
+    # Once cognitod is gone, any SQLite opens the file.
+    assert any("devices" in line for line in dump(db))
