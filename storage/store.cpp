@@ -1,5 +1,6 @@
 #include "storage/store.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -200,13 +201,23 @@ std::int64_t queries::insert_user(user const& u)
 
 std::vector<attribute> queries::load_attributes(std::int64_t user_id)
 {
-    auto st =
-        db_.cached("SELECT name, value FROM user_attributes WHERE user_id = ?1 ORDER BY position");
+    // Put in order here rather than by ORDER BY position: the rows come by the primary key
+    // (user_id, name), and SQLite sorted the user's handful of them in a temporary B-tree.
+    auto st = db_.cached("SELECT position, name, value FROM user_attributes WHERE user_id = ?1");
     st->bind(1, user_id);
-    std::vector<attribute> attributes;
+    std::vector<std::pair<std::int64_t, attribute>> rows;
     while (st->step())
     {
-        attributes.push_back({st->column_text(0), st->column_text(1)});
+        rows.emplace_back(st->column_int64(0), attribute{st->column_text(1), st->column_text(2)});
+    }
+    std::sort(
+        rows.begin(), rows.end(), [](auto const& a, auto const& b) { return a.first < b.first; }
+    );
+    std::vector<attribute> attributes;
+    attributes.reserve(rows.size());
+    for (auto& row : rows)
+    {
+        attributes.push_back(std::move(row.second));
     }
     return attributes;
 }

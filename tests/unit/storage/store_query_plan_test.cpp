@@ -122,6 +122,14 @@ TEST_F(store_query_plan, find_user_by_username_key_uses_an_index)
     EXPECT_FALSE(scans(plans)) << plans;
 }
 
+TEST_F(store_query_plan, a_user_s_attributes_are_read_by_the_key_without_a_sort)
+{
+    auto const plans = plans_of(s_, [&] { s_.find_user(1, "alice"); });
+    ASSERT_NE(plans.find("FROM user_attributes"), std::string::npos) << plans;
+    EXPECT_FALSE(scans(plans)) << plans;
+    EXPECT_EQ(plans.find("TEMP B-TREE"), std::string::npos) << plans;
+}
+
 TEST_F(store_query_plan, find_user_by_sub_uses_an_index)
 {
     auto const plans = plans_of(s_, [&] { s_.find_user_by_sub(1, "sub-alice"); });
