@@ -169,12 +169,23 @@ storage::user require_user(
     return std::move(*u);
 }
 
+json name_value(std::string name, std::string value)
+{
+    json entry = json::object();
+    auto& members = entry.get_ref<json::object_t&>();
+    members.emplace("Name", std::move(name));
+    members.emplace("Value", std::move(value));
+    return entry;
+}
+
 json attributes_json(std::vector<storage::attribute> const& attributes)
 {
     json list = json::array();
+    auto& items = list.get_ref<json::array_t&>();
+    items.reserve(attributes.size());
     for (auto const& a : attributes)
     {
-        list.push_back({{"Name", a.name}, {"Value", a.value}});
+        items.push_back(name_value(a.name, a.value));
     }
     return list;
 }

@@ -54,6 +54,10 @@ storage::user require_user(
     storage::user_part part = storage::user_part::whole
 );
 
+// {"Name": name, "Value": value}, the element of every attribute list. Built member by member:
+// nlohmann's initializer lists copy every value they are given, and answers hold many of these.
+json name_value(std::string name, std::string value);
+
 // [{Name, Value}, ...] in stored order.
 json attributes_json(std::vector<storage::attribute> const& attributes);
 

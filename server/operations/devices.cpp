@@ -146,13 +146,7 @@ json device_type(
     auto& list = attributes.get_ref<json::array_t&>();
     list.reserve(admin ? 7 : 3);
     auto const add = [&](char const* name, std::string value)
-    {
-        json entry = json::object();
-        auto& members = entry.get_ref<json::object_t&>();
-        members.emplace("Name", name);
-        members.emplace("Value", std::move(value));
-        list.push_back(std::move(entry));
-    };
+    { list.push_back(name_value(name, std::move(value))); };
     add("device_status", d.status);
     if (!d.name.empty())
     {

@@ -339,14 +339,16 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
 
 json user_type(storage::user const& u, char const* attributes_member)
 {
-    return {
-        {"Username", u.username},
-        {attributes_member, attributes_json(u.attributes)},
-        {"UserCreateDate", epoch_seconds(u.created)},
-        {"UserLastModifiedDate", epoch_seconds(u.last_modified)},
-        {"Enabled", u.enabled},
-        {"UserStatus", u.status},
-    };
+    // Member by member, as device_type: an initializer list would copy each value twice.
+    json out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    members.emplace("Username", u.username);
+    members.emplace(attributes_member, attributes_json(u.attributes));
+    members.emplace("UserCreateDate", epoch_seconds(u.created));
+    members.emplace("UserLastModifiedDate", epoch_seconds(u.last_modified));
+    members.emplace("Enabled", u.enabled);
+    members.emplace("UserStatus", u.status);
+    return out;
 }
 
 std::vector<operation_entry> user_operations()
