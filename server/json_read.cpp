@@ -142,6 +142,34 @@ class reader
         return true;
     }
 
+    enum class next
+    {
+        element, // a comma: another element follows
+        closed,  // the closing bracket
+        broken,  // anything else
+    };
+
+    // What follows an element of an object (close '}') or an array (close ']').
+    next after_element(char close)
+    {
+        skip_space();
+        if (done())
+        {
+            return next::broken;
+        }
+        if (peek() == close)
+        {
+            ++at_;
+            return next::closed;
+        }
+        if (peek() != ',')
+        {
+            return next::broken;
+        }
+        ++at_;
+        return next::element;
+    }
+
     bool object(json& out, int depth)
     {
         ++at_; // {
@@ -175,21 +203,11 @@ class reader
             {
                 return false;
             }
-            skip_space();
-            if (done())
+            auto const after = after_element('}');
+            if (after != next::element)
             {
-                return false;
+                return after == next::closed;
             }
-            if (peek() == '}')
-            {
-                ++at_;
-                return true;
-            }
-            if (peek() != ',')
-            {
-                return false;
-            }
-            ++at_;
             skip_space();
         }
     }
@@ -211,21 +229,11 @@ class reader
             {
                 return false;
             }
-            skip_space();
-            if (done())
+            auto const after = after_element(']');
+            if (after != next::element)
             {
-                return false;
+                return after == next::closed;
             }
-            if (peek() == ']')
-            {
-                ++at_;
-                return true;
-            }
-            if (peek() != ',')
-            {
-                return false;
-            }
-            ++at_;
         }
     }
 
