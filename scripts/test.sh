@@ -61,6 +61,9 @@ cd "$root"
 
 echo "== benchmark smoke run (bench/run --quick: builds, seeds, loads each operation for 1 s)"
 "$root/bench/run" --quick --build-dir "$root/build/release-check"
+# --scale's two databases side by side, on small sizes.
+"$root/bench/run" --quick --scale --users 2000 --devices 10000 --no-build \
+    --build-dir "$root/build/release-check"
 
 echo "== image (docker/Dockerfile and docker/compose.yaml)"
 if [[ -z "${CONTAINER_ENGINE:-}" ]] && ! docker info >/dev/null 2>&1; then
