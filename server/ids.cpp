@@ -17,8 +17,8 @@ namespace
 
 // Random bytes come from OpenSSL's DRBG, drawn a block at a time into a per-thread buffer: one
 // RAND_bytes call (a lock and a DRBG step) per request id cost more than the rest of its
-// formatting, and even at 512 bytes a block its fixed cost came to 3,800 instructions a request
-// id. Larger requests go straight to RAND_bytes.
+// formatting. A call costs about 1.6 us whatever its size up to 4 KB, so a 4 KB block makes it
+// 7 ns a request id (50 ns with 512-byte blocks). Larger requests go straight to RAND_bytes.
 constexpr std::size_t random_block = 4096;
 constexpr std::size_t largest_from_block = 128;
 
