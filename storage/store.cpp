@@ -210,7 +210,7 @@ std::vector<attribute> queries::load_attributes(std::int64_t user_id)
     {
         rows.emplace_back(st->column_int64(0), attribute{st->column_text(1), st->column_text(2)});
     }
-    std::sort(
+    std::stable_sort(
         rows.begin(), rows.end(), [](auto const& a, auto const& b) { return a.first < b.first; }
     );
     std::vector<attribute> attributes;
