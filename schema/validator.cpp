@@ -80,11 +80,12 @@ class walker
             [&](json const* element)
             { return !detail::satisfies_constraints(element_shape, *element); }
         );
-        if (!failed || elements.empty())
+        if (!failed)
         {
             return {};
         }
-        // Every constraint of the element shape; the texts depend on the shape alone.
+        // Every constraint of the element shape; the texts depend on the shape alone (and a
+        // failure means there is an element to take them from).
         auto const checks = detail::check_constraints_in_aws_order(element_shape, *elements.back());
         std::string text = "[";
         for (std::size_t i = 0; i < checks.size(); ++i)
