@@ -30,12 +30,11 @@ struct attribute
     bool operator==(attribute const&) const = default;
 };
 
-// What a user lookup reads: the whole user, or the users row alone with attributes left empty,
-// for callers that need only who the user is (the device operations, called most often).
-enum class user_part
+// Who owns a device, as the device operations need it: the user's id and username as created.
+struct device_owner
 {
-    whole,
-    row_only,
+    std::int64_t id = 0;
+    std::string username;
 };
 
 struct user

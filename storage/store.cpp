@@ -241,27 +241,38 @@ std::optional<user> queries::read_user(statement& st)
     return u;
 }
 
-std::optional<user> queries::first_user(statement& st, user_part part)
+std::optional<user> queries::first_user(statement& st)
 {
     if (!st.step())
     {
         return std::nullopt;
     }
     auto u = read_user(st);
-    if (part == user_part::whole)
-    {
-        u->attributes = load_attributes(u->id);
-    }
+    u->attributes = load_attributes(u->id);
     return u;
 }
 
-std::optional<user>
-queries::find_user(std::int64_t pool_seq, std::string_view username_key, user_part part)
+std::optional<user> queries::find_user(std::int64_t pool_seq, std::string_view username_key)
 {
     auto st = db_.cached("SELECT " COGNITOD_USER_COLUMNS
                          " FROM users u WHERE u.pool_seq = ?1 AND u.username_key = ?2");
     st->bind(1, pool_seq).bind(2, username_key);
-    return first_user(*st, part);
+    return first_user(*st);
+}
+
+std::optional<device_owner>
+queries::find_device_owner(std::int64_t pool_seq, std::string_view username_key)
+{
+    // INDEXED BY: for an equality on all of a UNIQUE index SQLite takes that index and then reads
+    // the table row for the username, though this index answers alone.
+    auto st = db_.cached("SELECT id, username FROM users INDEXED BY users_by_name_key"
+                         " WHERE pool_seq = ?1 AND username_key = ?2");
+    st->bind(1, pool_seq).bind(2, username_key);
+    if (!st->step())
+    {
+        return std::nullopt;
+    }
+    return device_owner{st->column_int64(0), st->column_text(1)};
 }
 
 std::optional<user> queries::find_user_by_sub(std::int64_t pool_seq, std::string_view sub)

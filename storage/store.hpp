@@ -47,7 +47,7 @@ class queries
     std::vector<attribute> load_attributes(std::int64_t user_id);
     std::optional<user> read_user(statement& st);
     // The statement's first row as a user with attributes, or nullopt.
-    std::optional<user> first_user(statement& st, user_part part = user_part::whole);
+    std::optional<user> first_user(statement& st);
 
 public:
     explicit queries(database db);
@@ -69,9 +69,10 @@ public:
 
     // Users
     std::int64_t insert_user(user const& u);
-    std::optional<user> find_user(
-        std::int64_t pool_seq, std::string_view username_key, user_part part = user_part::whole
-    );
+    std::optional<user> find_user(std::int64_t pool_seq, std::string_view username_key);
+    // The id and username of the user named username_key, from migration 008's index alone.
+    std::optional<device_owner>
+    find_device_owner(std::int64_t pool_seq, std::string_view username_key);
     std::optional<user> find_user_by_sub(std::int64_t pool_seq, std::string_view sub);
     std::optional<user> find_user_by_id(std::int64_t id);
     // Users of the pool with attribute name = value, oldest first.

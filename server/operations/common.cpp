@@ -117,14 +117,10 @@ std::string username_key(storage::user_pool const& pool, std::string_view userna
     return usernames_case_sensitive(pool) ? std::string{username} : ascii_lower(username);
 }
 
-std::optional<storage::user> find_user(
-    request_context& ctx,
-    storage::user_pool const& pool,
-    std::string_view name,
-    storage::user_part part
-)
+std::optional<storage::user>
+find_user(request_context& ctx, storage::user_pool const& pool, std::string_view name)
 {
-    if (auto u = ctx.store.find_user(pool.seq, username_key(pool, name), part))
+    if (auto u = ctx.store.find_user(pool.seq, username_key(pool, name)))
     {
         return u;
     }
@@ -154,14 +150,10 @@ std::optional<storage::user> find_user(
     return ctx.store.find_user_by_sub(pool.seq, name);
 }
 
-storage::user require_user(
-    request_context& ctx,
-    storage::user_pool const& pool,
-    std::string_view name,
-    storage::user_part part
-)
+storage::user
+require_user(request_context& ctx, storage::user_pool const& pool, std::string_view name)
 {
-    auto u = find_user(ctx, pool, name, part);
+    auto u = find_user(ctx, pool, name);
     if (!u)
     {
         throw errors::user_not_found();

@@ -38,21 +38,12 @@ std::vector<storage::user> users_with_attribute(
 );
 
 // Finds a user the way the Admin* operations do: by username, then (where the pool allows) by a
-// verified alias or username attribute, then by sub. With user_part::row_only the attributes may
-// be left empty (a user found by alias has them).
-std::optional<storage::user> find_user(
-    request_context& ctx,
-    storage::user_pool const& pool,
-    std::string_view name,
-    storage::user_part part = storage::user_part::whole
-);
+// verified alias or username attribute, then by sub.
+std::optional<storage::user>
+find_user(request_context& ctx, storage::user_pool const& pool, std::string_view name);
 // UserNotFoundException "User does not exist." when missing.
-storage::user require_user(
-    request_context& ctx,
-    storage::user_pool const& pool,
-    std::string_view name,
-    storage::user_part part = storage::user_part::whole
-);
+storage::user
+require_user(request_context& ctx, storage::user_pool const& pool, std::string_view name);
 
 // {"Name": name, "Value": value}, the element of every attribute list. Built member by member:
 // nlohmann's initializer lists copy every value they are given, and answers hold many of these.

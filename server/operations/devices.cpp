@@ -19,18 +19,22 @@ aws_error device_not_found()
 struct device_target
 {
     storage::user_pool pool;
-    storage::user owner;
+    storage::device_owner owner;
 };
 
 // The pool and the user named by UserPoolId and Username, in the order AWS reports them missing.
 device_target require_owner(request_context& ctx, json const& input)
 {
     auto pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
-    // A device operation needs only who the owner is, not the owner's attributes.
-    auto owner = require_user(
-        ctx, pool, input.at("Username").get<std::string>(), storage::user_part::row_only
-    );
-    return {std::move(pool), std::move(owner)};
+    auto const& name = input.at("Username").get_ref<std::string const&>();
+    // Nearly every call names the owner by username, which one index answers; an alias or a sub
+    // takes the whole lookup.
+    if (auto owner = ctx.store.find_device_owner(pool.seq, username_key(pool, name)))
+    {
+        return {std::move(pool), std::move(*owner)};
+    }
+    auto u = require_user(ctx, pool, name);
+    return {std::move(pool), {u.id, std::move(u.username)}};
 }
 
 json admin_get_device(request_context& ctx, json const& input)
@@ -62,7 +66,7 @@ json admin_forget_device(request_context& ctx, json const& input)
 json get_device_of(
     request_context& ctx,
     storage::user_pool const& pool,
-    storage::user const& owner,
+    storage::device_owner const& owner,
     json const& input,
     device_view view
 )
@@ -78,7 +82,7 @@ json get_device_of(
 json list_devices_of(
     request_context& ctx,
     storage::user_pool const& pool,
-    storage::user const& owner,
+    storage::device_owner const& owner,
     json const& input,
     device_view view
 )
@@ -103,7 +107,9 @@ json list_devices_of(
     return out;
 }
 
-json update_device_status_of(request_context& ctx, storage::user const& owner, json const& input)
+json update_device_status_of(
+    request_context& ctx, storage::device_owner const& owner, json const& input
+)
 {
     auto d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
     if (!d)
@@ -120,7 +126,7 @@ json update_device_status_of(request_context& ctx, storage::user const& owner, j
     return json::object();
 }
 
-json forget_device_of(request_context& ctx, storage::user const& owner, json const& input)
+json forget_device_of(request_context& ctx, storage::device_owner const& owner, json const& input)
 {
     // Only the owner's device is deleted; another user's key is "not found" and stays.
     if (!ctx.store.delete_device(owner.id, input.at("DeviceKey").get<std::string>()))
@@ -133,7 +139,7 @@ json forget_device_of(request_context& ctx, storage::user const& owner, json con
 json device_type(
     request_context const& ctx,
     storage::user_pool const& pool,
-    storage::user const& owner,
+    storage::device_owner const& owner,
     storage::device const& d,
     device_view view
 )

@@ -16,7 +16,7 @@ enum class device_view
 json device_type(
     request_context const& ctx,
     storage::user_pool const& pool,
-    storage::user const& owner,
+    storage::device_owner const& owner,
     storage::device const& d,
     device_view view
 );
@@ -27,7 +27,7 @@ json device_type(
 json get_device_of(
     request_context& ctx,
     storage::user_pool const& pool,
-    storage::user const& owner,
+    storage::device_owner const& owner,
     json const& input,
     device_view view
 );
@@ -35,12 +35,14 @@ json get_device_of(
 json list_devices_of(
     request_context& ctx,
     storage::user_pool const& pool,
-    storage::user const& owner,
+    storage::device_owner const& owner,
     json const& input,
     device_view view
 );
-json update_device_status_of(request_context& ctx, storage::user const& owner, json const& input);
-json forget_device_of(request_context& ctx, storage::user const& owner, json const& input);
+json update_device_status_of(
+    request_context& ctx, storage::device_owner const& owner, json const& input
+);
+json forget_device_of(request_context& ctx, storage::device_owner const& owner, json const& input);
 
 // A DeviceGroupKey: "-" and 9 alphanumerics, as Cognito issues them.
 std::string make_device_group_key(id_source& ids);

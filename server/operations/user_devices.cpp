@@ -11,6 +11,11 @@ namespace cognitod
 namespace
 {
 
+storage::device_owner device_owner_of(token_owner const& owner)
+{
+    return {owner.user.id, owner.user.username};
+}
+
 json confirm_device(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
@@ -50,25 +55,25 @@ json confirm_device(request_context& ctx, json const& input)
 json get_device(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    return get_device_of(ctx, owner.pool, owner.user, input, device_view::user);
+    return get_device_of(ctx, owner.pool, device_owner_of(owner), input, device_view::user);
 }
 
 json list_devices(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    return list_devices_of(ctx, owner.pool, owner.user, input, device_view::user);
+    return list_devices_of(ctx, owner.pool, device_owner_of(owner), input, device_view::user);
 }
 
 json update_device_status(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    return update_device_status_of(ctx, owner.user, input);
+    return update_device_status_of(ctx, device_owner_of(owner), input);
 }
 
 json forget_device(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
-    return forget_device_of(ctx, owner.user, input);
+    return forget_device_of(ctx, device_owner_of(owner), input);
 }
 
 } // namespace

@@ -122,6 +122,14 @@ TEST_F(store_query_plan, find_user_by_username_key_uses_an_index)
     EXPECT_FALSE(scans(plans)) << plans;
 }
 
+TEST_F(store_query_plan, a_device_owner_is_read_from_an_index_without_the_users_row)
+{
+    auto const plans = plans_of(s_, [&] { s_.find_device_owner(1, "alice"); });
+    ASSERT_NE(plans.find("FROM users"), std::string::npos) << plans;
+    EXPECT_NE(plans.find("SEARCH users USING COVERING INDEX users_by_name_key"), std::string::npos)
+        << plans;
+}
+
 TEST_F(store_query_plan, a_user_s_attributes_are_read_by_the_key_without_a_sort)
 {
     auto const plans = plans_of(s_, [&] { s_.find_user(1, "alice"); });
@@ -170,6 +178,7 @@ TEST(store_query_plans, no_statement_of_the_device_and_user_lifecycle_scans_a_ta
             s.find_user_pool_by_seq(pool.seq);
             auto u = make_user("alice").with("email", "a@example.com").insert(s, pool);
             s.find_user(pool.seq, "alice");
+            s.find_device_owner(pool.seq, "alice");
             s.find_user_by_sub(pool.seq, "sub-alice");
             s.find_user_by_id(u.id);
             s.find_users_by_attribute(pool.seq, "email", "a@example.com");

@@ -312,19 +312,19 @@ TEST_F(store_list_users, a_filtered_list_pages_too)
     EXPECT_EQ(usernames(second), (std::vector<std::string>{"albert"}));
 }
 
-TEST(store_users, a_row_only_lookup_reads_the_user_without_attributes)
+TEST(store_users, a_device_owner_is_found_by_username_key_with_the_username_as_created)
 {
     store s{":memory:"};
     auto const pool = make_pool().insert(s);
-    make_user("alice").with("email", "alice@example.com").insert(s, pool);
-    auto const whole = s.find_user(pool.seq, "alice");
-    auto const row = s.find_user(pool.seq, "alice", cognitod::storage::user_part::row_only);
-    ASSERT_TRUE(whole);
-    ASSERT_TRUE(row);
-    EXPECT_EQ(whole->attribute_value("email"), "alice@example.com");
-    EXPECT_TRUE(row->attributes.empty());
-    EXPECT_EQ(row->id, whole->id);
-    EXPECT_EQ(row->username, "alice");
-    EXPECT_EQ(row->sub, whole->sub);
-    EXPECT_FALSE(s.find_user(pool.seq, "bob", cognitod::storage::user_part::row_only));
+    auto const other = make_pool("us-east-1_000000002").insert(s);
+    auto const alice = make_user("Alice").with_key("alice").insert(s, pool);
+    make_user("alice").insert(s, other);
+    auto const owner = s.find_device_owner(pool.seq, "alice");
+    ASSERT_TRUE(owner);
+    EXPECT_EQ(owner->id, alice.id);
+    EXPECT_EQ(owner->username, "Alice");
+    EXPECT_FALSE(s.find_device_owner(pool.seq, "Alice")) << "looked up by key, not by username";
+    EXPECT_FALSE(s.find_device_owner(pool.seq, "bob"));
+    s.delete_user(alice.id);
+    EXPECT_FALSE(s.find_device_owner(pool.seq, "alice"));
 }
