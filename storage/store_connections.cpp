@@ -123,6 +123,20 @@ std::pair<int, int> checkpoint(database& conn) noexcept
     return {length, copied};
 }
 
+// Writes the database file's pages to disk, as the sync at the end of a whole checkpoint does.
+// Through the connection's own file, not a second descriptor: closing one would drop the lock
+// that unix-excl holds on the file.
+void sync_database(database& conn) noexcept
+{
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(conn.handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) ==
+            SQLITE_OK &&
+        file != nullptr && file->pMethods != nullptr)
+    {
+        file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+    }
+}
+
 } // namespace
 
 void store::run_checkpoints() noexcept
@@ -151,13 +165,23 @@ void store::run_checkpoints() noexcept
             auto [length, copied] = checkpoint(conn);
             if (length >= restart_pages)
             {
-                // Each pass leaves only what was committed while it ran; a few more passes without
-                // the lock shrink that to a handful of pages, so that the hold below copies almost
-                // nothing (it still waits for the two syncs of the checkpoint).
-                for (int pass = 0; pass < max_unlocked_passes && length - copied > small_rest;
-                     ++pass)
+                // SQLite syncs the database file only in a checkpoint that copies the whole WAL,
+                // so everything the passes before copied (up to restart_pages scattered pages on
+                // a large database) would be written out in the hold below: 65-140 ms with
+                // 1,000,000 devices. Two rounds flush it while writes go on: each syncs what was
+                // copied so far, then passes copy what was committed meanwhile until a handful of
+                // pages is left, so that the hold copies and syncs almost nothing.
+                for (int round = 0; round < 2; ++round)
                 {
-                    std::tie(length, copied) = checkpoint(conn);
+                    sync_database(conn);
+                    for (int pass = 0; pass < max_unlocked_passes; ++pass)
+                    {
+                        std::tie(length, copied) = checkpoint(conn);
+                        if (length - copied <= small_rest)
+                        {
+                            break;
+                        }
+                    }
                 }
                 std::lock_guard writer{mutex_};
                 std::tie(length, copied) = checkpoint(conn);
