@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -22,6 +23,8 @@ using cognitod::storage::sqlite_error;
 using cognitod::storage::store;
 using cognitod::storage::transaction;
 using cognitod::storage::transaction_mode;
+using cognitod::storage::testing::device_key;
+using cognitod::storage::testing::make_device;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
 using cognitod::storage::testing::rows;
@@ -157,6 +160,35 @@ TEST_F(store_file, the_checkpointer_copies_commits_into_the_database_file)
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
     }
     EXPECT_GT(fs::file_size(path_), before + 256 * 1024);
+}
+
+TEST_F(store_file, a_stream_of_writes_keeps_the_wal_bounded)
+{
+    // Each commit adds a frame to the WAL, and SQLite starts the WAL over only when a write begins
+    // with all of it copied back, which back-to-back writes never allow on their own. Past
+    // restart_pages the checkpointer copies the rest with the writer's lock held; without that,
+    // the file would hold a frame for every commit below.
+    store s{path_};
+    auto const pool = make_pool().insert(s);
+    auto const alice = make_user("alice").insert(s, pool);
+    auto d = make_device(device_key(1)).insert(s, alice);
+    int const commits = store::restart_pages * 3 / 2;
+    for (int i = 0; i < commits; ++i)
+    {
+        {
+            std::lock_guard lock{s.mutex()};
+            transaction tx{s.db(), transaction_mode::immediate};
+            d.last_modified = i;
+            s.update_device(d);
+            tx.commit();
+        }
+        // Between two requests an I/O thread reads and answers; here the checkpointer, when it
+        // waits for the lock, gets the same chance to take it.
+        std::this_thread::yield();
+    }
+    std::uintmax_t const frame = 24 + 4096;
+    EXPECT_LT(fs::file_size(path_ + "-wal"), std::uintmax_t{store::restart_pages + 4000} * frame);
+    EXPECT_EQ(s.find_device(alice.id, d.key)->last_modified, commits - 1);
 }
 
 TEST_F(store_file, closing_checkpoints_and_removes_the_wal)
