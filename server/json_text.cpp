@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <string_view>
 
 namespace cognitod
@@ -53,6 +55,43 @@ template <typename Integer> void append_integer(Integer value, std::string& out)
     char digits[24];
     auto const end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
     out.append(digits, end);
+}
+
+// Every time in an answer is epoch seconds with a millisecond fraction (ms / 1000.0), written
+// here from its whole milliseconds: the integer part, a point, and the fraction without trailing
+// zeros ("0" when there is none), which is what dump() writes. Below 10^11 doubles are at most
+// 2^-16 apart, so no shorter decimal reads back as the same value. Anything else returns false.
+bool append_milliseconds(double value, std::string& out)
+{
+    if (!(value >= 0.0 && value < 1e11) || std::signbit(value))
+    {
+        return false;
+    }
+    auto const ms = static_cast<std::int64_t>(std::llround(value * 1000.0));
+    if (static_cast<double>(ms) / 1000.0 != value)
+    {
+        return false;
+    }
+    append_integer(ms / 1000, out);
+    out += '.';
+    auto fraction = static_cast<int>(ms % 1000);
+    if (fraction == 0)
+    {
+        out += '0';
+        return true;
+    }
+    char digits[3] = {
+        static_cast<char>('0' + fraction / 100),
+        static_cast<char>('0' + fraction / 10 % 10),
+        static_cast<char>('0' + fraction % 10),
+    };
+    std::size_t length = 3;
+    while (digits[length - 1] == '0')
+    {
+        --length;
+    }
+    out.append(digits, length);
+    return true;
 }
 
 void append(nlohmann::json const& value, std::string& out)
@@ -110,6 +149,11 @@ void append(nlohmann::json const& value, std::string& out)
         out += "null";
         return;
     case value_t::number_float:
+        if (!append_milliseconds(value.get<double>(), out))
+        {
+            append_dumped(value, out);
+        }
+        return;
     case value_t::binary:
     case value_t::discarded:
         append_dumped(value, out);

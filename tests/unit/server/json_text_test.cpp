@@ -69,4 +69,44 @@ TEST(json_text, agrees_with_dump_on_random_strings_and_keys)
     }
 }
 
+TEST(json_text, writes_times_as_dump_does)
+{
+    // Answers carry times as epoch seconds with a millisecond fraction; they are written without
+    // nlohmann's float path, so they are checked against it here: every millisecond of a few
+    // stretches, random ones from 1970 to 5138, and values that are not whole milliseconds.
+    auto check = [](double value)
+    {
+        json const v = value;
+        ASSERT_EQ(cognitod::json_text(v), dumped(v)) << dumped(v);
+    };
+    for (std::int64_t start :
+         {std::int64_t{0}, std::int64_t{1'715'100'742'000}, std::int64_t{99'999'999'990'000}})
+    {
+        for (std::int64_t ms = start; ms < start + 20'000; ++ms)
+        {
+            check(static_cast<double>(ms) / 1000.0);
+        }
+    }
+    std::mt19937_64 random(11);
+    std::uniform_int_distribution<std::int64_t> any_ms(0, 99'999'999'999'999);
+    for (int i = 0; i < 200'000; ++i)
+    {
+        check(static_cast<double>(any_ms(random)) / 1000.0);
+    }
+    for (double value :
+         {-0.0,
+          -1.5,
+          1e11,
+          1e11 + 0.5,
+          1.0000001,
+          0.0001,
+          1.5e-7,
+          123.4567,
+          1e300,
+          std::numeric_limits<double>::denorm_min()})
+    {
+        check(value);
+    }
+}
+
 } // namespace
