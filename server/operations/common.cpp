@@ -124,6 +124,12 @@ find_user(request_context& ctx, storage::user_pool const& pool, std::string_view
     {
         return u;
     }
+    return find_user_by_other_name(ctx, pool, name);
+}
+
+std::optional<storage::user>
+find_user_by_other_name(request_context& ctx, storage::user_pool const& pool, std::string_view name)
+{
     // UsernameAttributes: the email or phone number is the sign-in name (no verification needed).
     for (std::string_view attr : {"email", "phone_number"})
     {

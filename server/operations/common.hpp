@@ -41,6 +41,10 @@ std::vector<storage::user> users_with_attribute(
 // verified alias or username attribute, then by sub.
 std::optional<storage::user>
 find_user(request_context& ctx, storage::user_pool const& pool, std::string_view name);
+// find_user's steps after the username: for callers that have looked the username up already.
+std::optional<storage::user> find_user_by_other_name(
+    request_context& ctx, storage::user_pool const& pool, std::string_view name
+);
 // UserNotFoundException "User does not exist." when missing.
 storage::user
 require_user(request_context& ctx, storage::user_pool const& pool, std::string_view name);

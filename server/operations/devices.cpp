@@ -28,13 +28,17 @@ device_target require_owner(request_context& ctx, json const& input)
     auto pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
     auto const& name = input.at("Username").get_ref<std::string const&>();
     // Nearly every call names the owner by username, which one index answers; an alias or a sub
-    // takes the whole lookup.
+    // takes find_user's other steps.
     if (auto owner = ctx.store.find_device_owner(pool.seq, username_key(pool, name)))
     {
         return {std::move(pool), std::move(*owner)};
     }
-    auto u = require_user(ctx, pool, name);
-    return {std::move(pool), {u.id, std::move(u.username)}};
+    auto u = find_user_by_other_name(ctx, pool, name);
+    if (!u)
+    {
+        throw errors::user_not_found();
+    }
+    return {std::move(pool), {u->id, std::move(u->username)}};
 }
 
 json admin_get_device(request_context& ctx, json const& input)
