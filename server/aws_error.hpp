@@ -11,17 +11,21 @@ namespace cognitod
 class aws_error : public std::runtime_error
 {
     std::string code_;
+    // The whole message: what() stops at the first NUL, and a message that echoes a value may
+    // hold one.
+    std::string message_;
     unsigned status_;
 
 public:
     // status is 400 for every client error on the real wire (TooManyRequests included) and 500
     // for faults (InternalErrorException).
     aws_error(std::string code, std::string const& message, unsigned status = 400)
-        : std::runtime_error(message), code_(std::move(code)), status_(status)
+        : std::runtime_error(message), code_(std::move(code)), message_(message), status_(status)
     {
     }
 
     std::string const& code() const noexcept { return code_; }
+    std::string const& message() const noexcept { return message_; }
     unsigned status() const noexcept { return status_; }
 };
 

@@ -3,6 +3,8 @@
 #include "server/json_read.hpp"
 #include "server/json_text.hpp"
 
+#include <algorithm>
+
 namespace cognitod::aws_json
 {
 
@@ -18,6 +20,51 @@ constexpr std::size_t max_message_header = 1024;
 aws_error unknown_operation()
 {
     return errors::unknown_operation("");
+}
+
+// The message as a header value can carry it. A header cannot hold line breaks (schema messages
+// end in one), so they and tabs fold to spaces; any other control character would make Node's
+// HTTP parser refuse the whole response (the JS SDK then throws "Invalid header value char"
+// instead of the error), so it is written as a \u00XX escape. Long messages are cut, between
+// UTF-8 sequences, never inside one.
+std::string header_text(std::string_view message)
+{
+    std::string header;
+    header.reserve(message.size());
+    for (char const c : message)
+    {
+        auto const byte = static_cast<unsigned char>(c);
+        if (c == '\r' || c == '\n' || c == '\t')
+        {
+            header += ' ';
+        }
+        else if (byte < 0x20U || byte == 0x7FU)
+        {
+            constexpr std::string_view hex = "0123456789ABCDEF";
+            header += "\\u00";
+            header += hex[byte >> 4U];
+            header += hex[byte & 0xFU];
+        }
+        else
+        {
+            header += c;
+        }
+    }
+    while (!header.empty() && header.back() == ' ')
+    {
+        header.pop_back();
+    }
+    if (header.size() > max_message_header)
+    {
+        auto cut = max_message_header;
+        while (cut > 0 && (static_cast<unsigned char>(header[cut]) & 0xC0U) == 0x80U)
+        {
+            --cut;
+        }
+        header.resize(cut);
+        header += "...";
+    }
+    return header;
 }
 
 } // namespace
@@ -95,7 +142,31 @@ std::string_view signing_region(request const& req)
         }
         scope.remove_prefix(slash + 1);
     }
-    return scope.substr(0, scope.find('/'));
+    auto const region = scope.substr(0, scope.find('/'));
+    if (!region.empty() && !valid_region(region))
+    {
+        throw aws_error{"InvalidSignatureException", invalid_region_message(region)};
+    }
+    return region;
+}
+
+bool valid_region(std::string_view region) noexcept
+{
+    constexpr std::size_t max_region = 50;
+    return !region.empty() && region.size() <= max_region &&
+           std::all_of(
+               region.begin(),
+               region.end(),
+               [](char c) {
+                   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-';
+               }
+           );
+}
+
+std::string invalid_region_message(std::string_view region)
+{
+    return "Credential should be scoped to a valid region, not '" + std::string{region} + "'. ";
 }
 
 response
@@ -130,36 +201,12 @@ response encode_error(aws_error const& error, std::string const& request_id, uns
     res.set("x-amzn-ErrorType", error.code() + ":");
     // ordered_json keeps "__type" first, as AWS writes it.
     nlohmann::ordered_json body{{"__type", error.code()}};
-    std::string_view const message = error.what();
+    std::string const& message = error.message();
     if (!message.empty())
     {
         // SerializationException spells its member "Message", as the AWS JSON front end does.
         body[error.code() == "SerializationException" ? "Message" : "message"] = message;
-        // A header value cannot hold line breaks (schema messages end in one); fold them.
-        std::string header{message};
-        for (char& c : header)
-        {
-            if (c == '\r' || c == '\n')
-            {
-                c = ' ';
-            }
-        }
-        while (!header.empty() && header.back() == ' ')
-        {
-            header.pop_back();
-        }
-        if (header.size() > max_message_header)
-        {
-            // Cut between UTF-8 sequences, never inside one.
-            auto cut = max_message_header;
-            while (cut > 0 && (static_cast<unsigned char>(header[cut]) & 0xC0U) == 0x80U)
-            {
-                --cut;
-            }
-            header.resize(cut);
-            header += "...";
-        }
-        res.set("x-amzn-ErrorMessage", header);
+        res.set("x-amzn-ErrorMessage", header_text(message));
     }
     res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     res.prepare_payload();

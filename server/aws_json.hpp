@@ -29,7 +29,17 @@ struct call
 call decode(request const& req);
 
 // The region of the SigV4 credential scope in the Authorization header, or "" when absent.
+// Throws InvalidSignatureException when it is not a region name (valid_region): the region
+// becomes part of the ids of the pools the call creates.
 std::string_view signing_region(request const& req);
+
+// A region name as cognitod takes one: 1 to 50 ASCII letters, digits and hyphens. AWS's own
+// ("us-east-1") and made-up ones ("local") pass; anything that could not stand before the `_`
+// of a pool id (`[\w-]+_[0-9a-zA-Z]+`) does not.
+bool valid_region(std::string_view region) noexcept;
+
+// The message AWS gives for a credential scope whose region it does not serve.
+std::string invalid_region_message(std::string_view region);
 
 response
 encode_result(nlohmann::json const& output, std::string const& request_id, unsigned version);

@@ -308,9 +308,9 @@ void check_scope(
 {
     auto const date = date_text.substr(0, 8);
     std::string wrong;
-    if (scope[2].empty())
+    if (!aws_json::valid_region(scope[2]))
     {
-        wrong += "Credential should be scoped to a valid region, not ''. ";
+        wrong += aws_json::invalid_region_message(scope[2]);
     }
     if (scope[3] != service)
     {

@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <string>
+#include <vector>
 
 namespace
 {
@@ -131,6 +132,37 @@ TEST_F(app_handle, folds_line_breaks_out_of_the_error_message_header)
     );
 }
 
+// Node's HTTP parser refuses a whole response whose header holds a control character, so the JS
+// SDK threw "Invalid header value char" instead of the error; a NUL cut the message short.
+TEST_F(app_handle, escapes_control_characters_in_the_error_message_header_only)
+{
+    auto const pool = make_pool().insert(f_);
+    std::string const key = std::string{"us-east-1_a\x01"} + '\0' + "b\x7f\x1f" + "c";
+    auto const res = handle(aws_request(
+        "AdminGetDevice",
+        json({{"UserPoolId", pool}, {"Username", "alice"}, {"DeviceKey", key}}).dump()
+    ));
+    ASSERT_EQ(res.result_int(), 400U) << res.body();
+    auto const message = body_of(res).at("message").get<std::string>();
+    EXPECT_NE(message.find(key), std::string::npos) << "the body keeps the value whole";
+    auto const header = std::string{res["x-amzn-ErrorMessage"]};
+    EXPECT_NE(header.find(R"(us-east-1_a\u0001\u0000b\u007F\u001Fc)"), std::string::npos) << header;
+    for (char const c : header)
+    {
+        auto const byte = static_cast<unsigned char>(c);
+        EXPECT_TRUE(byte >= 0x20U && byte != 0x7FU) << "control byte " << int{byte} << " in header";
+    }
+}
+
+TEST_F(app_handle, keeps_an_error_message_whole_past_a_nul)
+{
+    cognitod::aws_error const e{
+        "InvalidParameterException", std::string{"before"} + '\0' + "after"};
+    auto const res = cognitod::aws_json::encode_error(e, "id", 11);
+    EXPECT_EQ(body_of(res).at("message"), std::string{"before"} + '\0' + "after");
+    EXPECT_EQ(res["x-amzn-ErrorMessage"], R"(before\u0000after)");
+}
+
 TEST_F(app_handle, answers_malformed_json_with_serialization_exception_and_capital_message)
 {
     auto const res = handle(aws_request("ListUserPools", R"({"MaxResults":)"));
@@ -193,6 +225,41 @@ TEST_F(app_handle, takes_the_region_from_the_sigv4_credential_scope)
     auto const res = handle(req);
     EXPECT_TRUE(body_of(res).at("UserPool").at("Id").get<std::string>().starts_with("us-west-2_"))
         << res.body();
+}
+
+// The region becomes the prefix of the ids of the pools the call creates: a pool id no operation
+// could take again (it fails the model's pattern) must not be made.
+TEST_F(app_handle, refuses_a_credential_scope_whose_region_is_not_a_region_name)
+{
+    auto req = aws_request("CreateUserPool", R"({"PoolName":"shop"})");
+    req.set(
+        http::field::authorization,
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/x<script>/cognito-idp/aws4_request, "
+        "SignedHeaders=host;x-amz-date;x-amz-target, Signature=abc"
+    );
+    auto const res = handle(req);
+    EXPECT_EQ(res.result_int(), 400U);
+    EXPECT_EQ(res["x-amzn-ErrorType"], "InvalidSignatureException:");
+    EXPECT_EQ(
+        body_of(res).at("message"),
+        "Credential should be scoped to a valid region, not 'x<script>'. "
+    );
+    auto const pools = body_of(handle(aws_request("ListUserPools", R"({"MaxResults":60})")));
+    EXPECT_TRUE(pools.at("UserPools").empty()) << pools;
+}
+
+TEST_F(app_handle, takes_made_up_region_names_that_fit_a_pool_id)
+{
+    for (std::string const& region :
+         std::vector<std::string>{"local", "eu-central-2", "us-gov-west-1", "X1"})
+    {
+        EXPECT_TRUE(cognitod::aws_json::valid_region(region)) << region;
+    }
+    for (std::string const& region :
+         std::vector<std::string>{"", "a_b", "x<script>", "us east", std::string(51, 'a')})
+    {
+        EXPECT_FALSE(cognitod::aws_json::valid_region(region)) << region;
+    }
 }
 
 TEST_F(app_handle, answers_in_the_http_version_of_the_request)
