@@ -5,7 +5,7 @@
 #   - the seeded devices are served, from a mounted seed file and from COGNITOD_SEED_JSON;
 #   - a device forgotten before a restart stays forgotten after it (state lives on the volume,
 #     and the seed is not applied twice);
-#   - SIGTERM stops the server within a second with exit status 0;
+#   - SIGTERM stops the server cleanly (exit status 0, its log's "stopped", nothing cut);
 #   - docker/compose.yaml comes up and its client lists the seeded devices.
 #
 # CONTAINER_ENGINE picks the engine (default docker; podman works too, also as
@@ -137,17 +137,31 @@ for d in sorted(json.load(sys.stdin)["Devices"], key=lambda d: d["DeviceKey"]):
     print(d["DeviceKey"], names[0] if names else "")'
 }
 
-stop_in_time()
+# stops_cleanly NAME: SIGTERM ends the container with status 0 and cognitod logs a clean stop
+# ("stopping", then "stopped", and no connection cut at its 5 s drain limit). The engine's own
+# round trips take what the machine gives them, so only cognitod's log is judged; the engine
+# gets a generous bound, under the 10 s a `stop` would wait before it kills.
+stops_cleanly()
 {
-    local name=$1 started code elapsed_ms
-    started=$(date +%s%N)
+    local name=$1 code logs
     "${engine[@]}" kill --signal TERM "$name" >/dev/null
-    code=$("${engine[@]}" wait "$name")
-    elapsed_ms=$((($(date +%s%N) - started) / 1000000))
-    echo "$name: SIGTERM -> exit $code in $elapsed_ms ms (engine round trips included)"
+    code=$(timeout 9 "${engine[@]}" wait "$name") || fail "$name did not exit within 9 s of SIGTERM"
+    logs=$("${engine[@]}" logs "$name" 2>&1)
     [[ "$code" == 0 ]] || fail "$name exited $code on SIGTERM"
-    ((elapsed_ms < 1000)) || fail "$name took $elapsed_ms ms to stop"
-    [[ $("${engine[@]}" logs "$name" 2>&1) == *" info stopped"* ]] || fail "$name did not log 'stopped'"
+    [[ "$logs" == *" info stopped"* ]] || fail "$name did not log 'stopped'"
+    [[ "$logs" != *"cutting them"* ]] || fail "$name had to cut connections to stop"
+    # cognitod's own stop, from its log's timestamps: a figure to read, not a threshold.
+    python3 -c '
+import datetime, sys
+stamps = {}
+for line in sys.stdin:
+    parts = line.split()
+    if len(parts) >= 3 and parts[1] == "info" and parts[2] in ("stopping", "stopped"):
+        stamps[parts[2]] = datetime.datetime.fromisoformat(parts[0].rstrip("Z"))
+if len(stamps) == 2:
+    took = (stamps["stopped"] - stamps["stopping"]).total_seconds() * 1000
+    print(f"'"$name"': SIGTERM -> exit 0; cognitod stopped in {took:.0f} ms by its log")
+' <<<"$logs"
 }
 
 # start_on_volume NAME: a container on the test's volume, seeded from the mounted example seed.
@@ -173,7 +187,7 @@ forgotten=$(grep "Alice's iPhone" <<<"$before" | cut -d' ' -f1)
 call "$port" AdminForgetDevice \
     "{\"UserPoolId\":\"$pool\",\"Username\":\"alice\",\"DeviceKey\":\"$forgotten\"}" >/dev/null
 echo "forgot $forgotten"
-stop_in_time first
+stops_cleanly first
 
 echo "== the same volume in a new container"
 start_on_volume second
@@ -183,7 +197,7 @@ echo "$after"
 [[ "$after" != *"$forgotten"* ]] || fail "the forgotten device came back after the restart"
 [[ "$after" == "$(grep -v "$forgotten" <<<"$before")" ]] || fail "the other devices changed"
 [[ $("${engine[@]}" logs second 2>&1) == *"already applied"* ]] || fail "the seed was applied twice"
-stop_in_time second
+stops_cleanly second
 
 echo "== an inline seed (COGNITOD_SEED_JSON), a control token, no volume"
 inline_port=$(free_port)
@@ -192,7 +206,7 @@ wait_healthy third
 inline=$(device_names "$inline_port" us-east-1_DemoBank2 erin)
 echo "$inline"
 [[ $(wc -l <<<"$inline") == 2 ]] || fail "erin's two seeded devices are not served"
-stop_in_time third
+stops_cleanly third
 
 echo "== docker/compose.yaml"
 if [[ -n "${CONTAINER_COMPOSE:-}" ]]; then

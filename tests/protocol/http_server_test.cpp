@@ -364,7 +364,8 @@ TEST(http_server, a_stalled_half_request_does_not_block_other_clients)
                   "Content-Length: 100\r\n\r\n{\"Max");
     auto const started = std::chrono::steady_clock::now();
     EXPECT_EQ(status_of_fresh_call(server.endpoint()), 200U);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    // Generous: well under the 30 s read deadline that would free a blocked server.
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 20s);
 }
 
 TEST(http_server, cuts_a_stalled_request_at_the_read_deadline)
@@ -444,9 +445,10 @@ TEST(http_server, drain_closes_an_idle_keep_alive_connection_and_lets_the_io_con
     ASSERT_TRUE(res->keep_alive());
 
     auto const started = std::chrono::steady_clock::now();
-    EXPECT_TRUE(server.shut_down_within(2s)) << "ioc.run() did not return";
-    EXPECT_TRUE(closed(idle.wait_for_close(2s)));
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    // Generous bounds, well under the 60 s idle timeout that would otherwise close it.
+    EXPECT_TRUE(server.shut_down_within(20s)) << "ioc.run() did not return";
+    EXPECT_TRUE(closed(idle.wait_for_close(20s)));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 20s);
 }
 
 TEST(http_server, drain_lets_a_request_in_progress_finish_and_then_closes)

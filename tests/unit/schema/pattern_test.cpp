@@ -93,7 +93,8 @@ TEST(pattern, rejects_a_pathological_value_without_catastrophic_backtracking)
     auto const start = std::chrono::steady_clock::now();
     EXPECT_TRUE(template_text.matches(value));
     EXPECT_FALSE(template_text.matches(value + "\x01"));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+    // Generous: backtracking over 20,000 characters would take far longer than any slow machine.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
 }
 
 TEST(pattern, matches_the_whole_value_only)
