@@ -46,16 +46,26 @@ std::string read_file(std::string const& path)
     return text.str();
 }
 
-tcp::endpoint resolve(net::io_context& ioc, std::string const& host, std::uint16_t port)
+// An address as given, else the first the resolver finds for the name.
+tcp::endpoint
+resolve(net::io_context& ioc, std::string const& host, std::uint16_t port, error_code& ec)
 {
-    error_code ec;
     auto const address = net::ip::make_address(host, ec);
     if (!ec)
     {
         return {address, port};
     }
     tcp::resolver resolver{ioc};
-    auto const results = resolver.resolve(host, std::to_string(port));
+    auto const results = resolver.resolve(host, std::to_string(port), ec);
+    if (ec)
+    {
+        return {};
+    }
+    if (results.empty())
+    {
+        ec = net::error::host_not_found;
+        return {};
+    }
     return *results.begin();
 }
 
@@ -189,9 +199,28 @@ int run(config const& settings)
 
     net::io_context ioc{static_cast<int>(settings.threads)};
     session_registry registry;
-    auto const endpoint = resolve(ioc, settings.host, settings.port);
-    auto server =
-        std::make_shared<listener>(ioc, endpoint, application, session_limits{}, registry, log);
+    // One plain line for each failure: a system_error's what() would add the source location
+    // of the library code that threw.
+    error_code resolve_error;
+    auto const endpoint = resolve(ioc, settings.host, settings.port, resolve_error);
+    if (resolve_error)
+    {
+        std::cerr << "cognitod: cannot resolve " << settings.host << ": " << resolve_error.message()
+                  << '\n';
+        return 1;
+    }
+    std::shared_ptr<listener> server;
+    try
+    {
+        server =
+            std::make_shared<listener>(ioc, endpoint, application, session_limits{}, registry, log);
+    }
+    catch (boost::system::system_error const& e)
+    {
+        std::cerr << "cognitod: cannot listen on " << url_host(endpoint) << ":" << endpoint.port()
+                  << ": " << e.code().message() << '\n';
+        return 1;
+    }
     server->run();
 
     // Stop accepting, let requests in progress finish and idle connections close; ioc.run()
