@@ -1,5 +1,9 @@
 #include "server/http_session.hpp"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace cognitod
 {
 
@@ -8,6 +12,82 @@ namespace
 
 // What do_read takes in one try; a request larger than this is read on by the parser.
 constexpr std::size_t speculative_read_bytes = 16 * 1024;
+
+// The interim answer to Expect: 100-continue.
+constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// An answer to a message the app never sees; the connection closes after it, as there is no
+// telling where the next request would start.
+aws_json::response refusal(http::status status, std::string_view type, std::string_view message)
+{
+    aws_json::response res{status, 11};
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::connection, "close");
+    std::string body = R"({"__type":")";
+    body += type;
+    body += R"(","message":")";
+    body += message;
+    body += R"("})";
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+// RFC 9112 6.1 and 6.3: with Transfer-Encoding the body's length is known only when chunked is
+// the final coding (else 400), and no other coding is decoded here (501).
+std::optional<aws_json::response>
+refuse_transfer_coding(http::request_parser<http::string_body> const& parser)
+{
+    auto const& header = parser.get();
+    auto const [first, last] = header.equal_range(http::field::transfer_encoding);
+    if (first == last)
+    {
+        return std::nullopt;
+    }
+    if (!parser.chunked())
+    {
+        return refusal(
+            http::status::bad_request,
+            "BadRequestException",
+            "Transfer-Encoding must end with chunked."
+        );
+    }
+    for (auto field = first; field != last; ++field)
+    {
+        for (auto const coding : http::token_list{field->value()})
+        {
+            if (!beast::iequals(coding, "chunked"))
+            {
+                return refusal(
+                    http::status::not_implemented,
+                    "NotImplementedException",
+                    "Transfer-Encoding other than chunked is not supported."
+                );
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+// RFC 9110 10.1.1: a client that sends Expect: 100-continue may hold the body back until told to
+// go on (curl waits a second). Ignored in HTTP/1.0, as the RFC asks.
+bool expects_continue(http::request_parser<http::string_body> const& parser)
+{
+    auto const& header = parser.get();
+    if (header.version() < 11)
+    {
+        return false;
+    }
+    auto const [first, last] = header.equal_range(http::field::expect);
+    for (auto field = first; field != last; ++field)
+    {
+        if (beast::iequals(field->value(), "100-continue"))
+        {
+            return true;
+        }
+    }
+    return false;
+}
 
 } // namespace
 
@@ -157,6 +237,60 @@ void http_session::on_readable(error_code ec)
 void http_session::start_read()
 {
     stream_.expires_after(limits_.read_deadline);
+    // The header first: it may refuse the body, or ask for word before the body is sent.
+    http::async_read_header(
+        stream_,
+        buffer_,
+        *parser_,
+        beast::bind_front_handler(&http_session::on_header, shared_from_this())
+    );
+}
+
+void http_session::on_header(error_code ec, std::size_t /*bytes*/)
+{
+    if (ec)
+    {
+        return on_read(ec, 0);
+    }
+    if (auto refused = refuse_transfer_coding(*parser_))
+    {
+        return send(std::move(*refused), /*keep_alive=*/false);
+    }
+    if (!parser_->is_done() && buffer_.size() == 0 && expects_continue(*parser_))
+    {
+        net::async_write(
+            stream_,
+            net::buffer(continue_line.data(), continue_line.size()),
+            beast::bind_front_handler(&http_session::on_continue, shared_from_this())
+        );
+        return;
+    }
+    read_body();
+}
+
+void http_session::on_continue(error_code ec, std::size_t /*bytes*/)
+{
+    if (ec)
+    {
+        return do_close();
+    }
+    read_body();
+}
+
+void http_session::read_body()
+{
+    // The body has usually arrived with the header: parse it here, sparing the trip through the
+    // io_context that an async read completing at once would take.
+    error_code ec;
+    parser_->eager(true);
+    if (!parser_->is_done() && buffer_.size() > 0)
+    {
+        buffer_.consume(parser_->put(buffer_.data(), ec));
+    }
+    if (parser_->is_done() || (ec && ec != http::error::need_more))
+    {
+        return on_read(ec, 0);
+    }
     http::async_read(
         stream_,
         buffer_,
@@ -175,31 +309,29 @@ void http_session::on_read(error_code ec, std::size_t /*bytes*/)
     if (ec == http::error::body_limit || ec == http::error::header_limit ||
         ec == http::error::buffer_overflow)
     {
-        bool const body = ec == http::error::body_limit;
-        aws_json::response res{
-            body ? http::status::payload_too_large : http::status::request_header_fields_too_large,
-            11};
-        res.set(http::field::content_type, "application/json");
-        res.set(http::field::connection, "close");
-        res.body() =
-            body
-                ? R"({"__type":"RequestEntityTooLargeException","message":"Request body exceeds )" +
-                      std::to_string(limits_.max_body_bytes) + R"( bytes."})"
-                : R"({"__type":"RequestHeaderFieldsTooLargeException","message":"Request headers exceed )" +
-                      std::to_string(limits_.max_header_bytes) + R"( bytes."})";
-        res.prepare_payload();
-        return send(std::move(res), /*keep_alive=*/false);
+        return send(
+            ec == http::error::body_limit
+                ? refusal(
+                      http::status::payload_too_large,
+                      "RequestEntityTooLargeException",
+                      "Request body exceeds " + std::to_string(limits_.max_body_bytes) + " bytes."
+                  )
+                : refusal(
+                      http::status::request_header_fields_too_large,
+                      "RequestHeaderFieldsTooLargeException",
+                      "Request headers exceed " + std::to_string(limits_.max_header_bytes) +
+                          " bytes."
+                  ),
+            /*keep_alive=*/false
+        );
     }
     if (ec)
     {
-        // Malformed HTTP: answer 400 once, then close, as there is no telling where the next
-        // request would start.
-        aws_json::response res{http::status::bad_request, 11};
-        res.set(http::field::content_type, "application/json");
-        res.set(http::field::connection, "close");
-        res.body() = R"({"__type":"BadRequestException","message":"Malformed HTTP request."})";
-        res.prepare_payload();
-        return send(std::move(res), /*keep_alive=*/false);
+        // Malformed HTTP: answer 400 once, then close.
+        return send(
+            refusal(http::status::bad_request, "BadRequestException", "Malformed HTTP request."),
+            /*keep_alive=*/false
+        );
     }
     auto const req = parser_->release();
     std::chrono::milliseconds delay{0};

@@ -57,6 +57,9 @@ class http_session : public std::enable_shared_from_this<http_session>
     void on_idle_timeout(error_code ec);
     void on_readable(error_code ec);
     void start_read();
+    void on_header(error_code ec, std::size_t bytes);
+    void on_continue(error_code ec, std::size_t bytes);
+    void read_body();
     void on_read(error_code ec, std::size_t bytes);
     void send(aws_json::response&& res, bool keep_alive);
     void on_write(bool keep_alive, error_code ec, std::size_t bytes);
