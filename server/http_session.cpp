@@ -91,11 +91,19 @@ bool expects_continue(http::request_parser<http::string_body> const& parser)
 
 } // namespace
 
-void session_registry::add(std::weak_ptr<http_session> session)
+std::size_t session_registry::add(std::weak_ptr<http_session> session)
 {
     std::lock_guard lock{mutex_};
     std::erase_if(sessions_, [](auto const& s) { return s.expired(); });
     sessions_.push_back(std::move(session));
+    return sessions_.size();
+}
+
+std::size_t session_registry::live()
+{
+    std::lock_guard lock{mutex_};
+    std::erase_if(sessions_, [](auto const& s) { return s.expired(); });
+    return sessions_.size();
 }
 
 void session_registry::drain()

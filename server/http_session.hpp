@@ -20,6 +20,9 @@ struct session_limits
     std::uint32_t max_header_bytes = 8 * 1024;
     std::chrono::seconds read_deadline{30}; // for a whole request, from its first byte
     std::chrono::seconds idle_timeout{60};  // between requests on a kept-alive connection
+    // Connections open at once; at this many the listener stops accepting (0: no cap). main
+    // sets it from the descriptor limit (connection_cap).
+    std::size_t max_connections = 0;
 };
 
 class http_session;
@@ -33,7 +36,10 @@ class session_registry
     bool draining_ = false;
 
 public:
-    void add(std::weak_ptr<http_session> session);
+    // Returns how many connections are open, this one included.
+    std::size_t add(std::weak_ptr<http_session> session);
+    // How many connections are open: a session counts until it is destroyed (its socket closed).
+    std::size_t live();
     // From now on no connection is kept alive; idle ones close at once.
     void drain();
     bool draining();

@@ -209,11 +209,12 @@ int run(config const& settings)
                   << '\n';
         return 1;
     }
+    session_limits limits;
+    limits.max_connections = connection_cap(settings.threads);
     std::shared_ptr<listener> server;
     try
     {
-        server =
-            std::make_shared<listener>(ioc, endpoint, application, session_limits{}, registry, log);
+        server = std::make_shared<listener>(ioc, endpoint, application, limits, registry, log);
     }
     catch (boost::system::system_error const& e)
     {
