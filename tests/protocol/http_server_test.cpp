@@ -16,11 +16,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace
@@ -433,6 +435,79 @@ TEST(http_server, serves_16_concurrent_connections_of_20_requests_each)
     EXPECT_EQ(ok.load(), connections * requests);
     std::lock_guard lock{server.store().mutex()};
     EXPECT_EQ(server.store().list_user_pools(0, 1000).size(), connections * requests / 2U);
+}
+
+// Clients at once on four I/O threads over a database file: writes on the writer, reads on
+// lent reader connections, the checkpointer beside them. Under ThreadSanitizer (scripts/test.sh
+// builds this layer with it too) this is the test that meets the store's threads.
+TEST(http_server, serves_concurrent_clients_over_a_database_file_on_four_threads)
+{
+    auto const dir = std::filesystem::temp_directory_path() /
+                     ("cognitod-concurrent-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        running_server server{(dir / "state.db").string(), 4};
+        constexpr int clients_count = 8;
+        constexpr int users = 6;
+        std::atomic<int> failures{0};
+        std::vector<std::thread> clients;
+        for (int i = 0; i < clients_count; ++i)
+        {
+            clients.emplace_back(
+                [&, i]
+                {
+                    client c{server.endpoint()};
+                    auto call = [&](std::string const& operation, nlohmann::json const& body)
+                    {
+                        if (c.write(aws_call(operation, body.dump())))
+                        {
+                            return nlohmann::json{};
+                        }
+                        auto const res = c.receive();
+                        if (!res || res->result() != http::status::ok)
+                        {
+                            ++failures;
+                            return nlohmann::json{};
+                        }
+                        return nlohmann::json::parse(res->body());
+                    };
+                    auto const pool = call(
+                                          "CreateUserPool", {{"PoolName", "p" + std::to_string(i)}}
+                    ).value("/UserPool/Id"_json_pointer, std::string{});
+                    if (pool.empty())
+                    {
+                        return;
+                    }
+                    for (int u = 0; u < users; ++u)
+                    {
+                        auto const name = "user" + std::to_string(u);
+                        call("AdminCreateUser", {{"UserPoolId", pool}, {"Username", name}});
+                        auto const got =
+                            call("AdminGetUser", {{"UserPoolId", pool}, {"Username", name}});
+                        if (got.value("Username", "") != name)
+                        {
+                            ++failures;
+                        }
+                        call("DescribeUserPool", {{"UserPoolId", pool}});
+                    }
+                    auto const listed = call("ListUsers", {{"UserPoolId", pool}});
+                    if (listed.value("Users", nlohmann::json::array()).size() != users)
+                    {
+                        ++failures; // another client's users, or some of its own missing
+                    }
+                    call("AdminDeleteUser", {{"UserPoolId", pool}, {"Username", "user0"}});
+                }
+            );
+        }
+        for (auto& t : clients)
+        {
+            t.join();
+        }
+        EXPECT_EQ(failures.load(), 0);
+        auto const read = server.store().read();
+        EXPECT_EQ(read->list_user_pools(0, 1000).size(), std::size_t{clients_count});
+    }
+    std::filesystem::remove_all(dir);
 }
 
 TEST(http_server, drain_closes_an_idle_keep_alive_connection_and_lets_the_io_context_finish)

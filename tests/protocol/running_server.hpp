@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -55,20 +56,32 @@ public:
     explicit running_server(
         unsigned threads = 1, session_limits limits = {}, cognitod::control_settings control = {}
     )
-        : app_{cognitod::app_services{
-              cognito_model(),
-              store_,
-              calls_,
-              time_,
-              ids_,
-              log_,
-              "us-east-1",
-              "123456789012",
-              nullptr,
-              nullptr,
-              nullptr,
-              std::move(control),
-          }}
+        : running_server(":memory:", threads, limits, std::move(control))
+    {
+    }
+
+    // Over a database file: a writer, readers lent per read transaction and the checkpointer,
+    // as the binary runs with --db.
+    running_server(
+        std::string const& db,
+        unsigned threads,
+        session_limits limits = {},
+        cognitod::control_settings control = {}
+    )
+        : store_{db}, app_{cognitod::app_services{
+                          cognito_model(),
+                          store_,
+                          calls_,
+                          time_,
+                          ids_,
+                          log_,
+                          "us-east-1",
+                          "123456789012",
+                          nullptr,
+                          nullptr,
+                          nullptr,
+                          std::move(control),
+                      }}
     {
         listener_ = std::make_shared<cognitod::listener>(
             ioc_,
