@@ -11,7 +11,7 @@ namespace
 {
 
 // What do_read takes in one try; a request larger than this is read on by the parser.
-constexpr std::size_t speculative_read_bytes = 16 * 1024;
+constexpr std::size_t speculative_read_bytes = std::size_t{16} * 1024;
 
 // The interim answer to Expect: 100-continue.
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";

@@ -16,7 +16,7 @@ namespace cognitod
 
 struct session_limits
 {
-    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_body_bytes = std::size_t{1024} * 1024;
     std::uint32_t max_header_bytes = 8 * 1024;
     std::chrono::seconds read_deadline{30}; // for a whole request, from its first byte
     std::chrono::seconds idle_timeout{60};  // between requests on a kept-alive connection

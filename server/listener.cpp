@@ -55,7 +55,7 @@ std::size_t connection_cap(unsigned threads)
 
 listener::listener(
     net::io_context& ioc,
-    tcp::endpoint endpoint,
+    tcp::endpoint const& endpoint,
     app const& application,
     session_limits limits,
     session_registry& registry,

@@ -41,7 +41,7 @@ public:
     // Binds at once (throws boost::system::system_error when the address is taken).
     listener(
         net::io_context& ioc,
-        tcp::endpoint endpoint,
+        tcp::endpoint const& endpoint,
         app const& application,
         session_limits limits,
         session_registry& registry,

@@ -228,6 +228,7 @@ constexpr std::size_t max_buckets = 10'000;
 std::vector<std::pair<std::string, double>> default_quota_rates()
 {
     std::vector<std::pair<std::string, double>> out;
+    out.reserve(std::size(default_rates));
     for (auto const& [name, rate] : default_rates)
     {
         out.emplace_back(name, rate);

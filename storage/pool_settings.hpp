@@ -43,8 +43,9 @@ public:
         return *this;
     }
 
-    nlohmann::json const& operator*() const noexcept { return value_ ? *value_ : empty_object(); }
-    nlohmann::json const* operator->() const noexcept { return &**this; }
+    // Not noexcept: the first call makes the shared empty object, which allocates.
+    nlohmann::json const& operator*() const { return value_ ? *value_ : empty_object(); }
+    nlohmann::json const* operator->() const { return &**this; }
 
     // A value of this object's own to change, copied from the shared one on every call: take the
     // reference once for a batch of changes, and finish them before the object is copied. Other

@@ -20,7 +20,7 @@ namespace cognitod::auth::sigv4
 constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
 constexpr std::string_view service_name = "cognito-idp";
 // How far X-Amz-Date may stray from the server's clock, either way, as AWS allows.
-constexpr std::int64_t max_clock_skew_seconds = 5 * 60;
+constexpr std::int64_t max_clock_skew_seconds = std::int64_t{5} * 60;
 
 struct credential
 {

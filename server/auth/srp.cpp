@@ -178,12 +178,12 @@ server_exchange start_exchange(std::string_view v, std::string_view random_bytes
     // B = (k*v + g^b) mod N
     auto const kv = grp.mod_mul(grp.k.get(), from_bytes(v).get());
     auto const gb = grp.pow_g(b.get());
-    bignum B{BN_new()};
-    if (!B || BN_mod_add(B.get(), kv.get(), gb.get(), grp.n.get(), grp.ctx.get()) != 1)
+    bignum b_pub{BN_new()};
+    if (!b_pub || BN_mod_add(b_pub.get(), kv.get(), gb.get(), grp.n.get(), grp.ctx.get()) != 1)
     {
         throw std::runtime_error("SRP B computation failed");
     }
-    return {to_bytes(b.get()), to_bytes(B.get())};
+    return {to_bytes(b.get()), to_bytes(b_pub.get())};
 }
 
 std::optional<std::string>
@@ -201,8 +201,8 @@ session_key(std::string_view A, std::string_view B, std::string_view b, std::str
     // S = (A * v^u)^b mod N
     auto const vu = grp.mod_exp(from_bytes(v).get(), u.get());
     auto const base = grp.mod_mul(a_pub.get(), vu.get());
-    auto const S = grp.mod_exp(base.get(), from_bytes(b).get());
-    return derive_key(to_bytes(S.get()), to_bytes(u.get()));
+    auto const premaster = grp.mod_exp(base.get(), from_bytes(b).get()); // S
+    return derive_key(to_bytes(premaster.get()), to_bytes(u.get()));
 }
 
 std::string claim_signature(
@@ -236,8 +236,8 @@ std::string client_session_key(
 )
 {
     group const grp;
-    auto const A = client_public(a);
-    auto const u = scrambler(A, B);
+    auto const a_pub = client_public(a); // A
+    auto const u = scrambler(a_pub, B);
     auto const x = from_bytes(private_key(salt, pool_name, user_id, password));
     // S = (B - k*g^x)^(a + u*x) mod N
     auto const kgx = grp.mod_mul(grp.k.get(), grp.pow_g(x.get()).get());
@@ -247,8 +247,8 @@ std::string client_session_key(
     BN_mul(ux.get(), u.get(), x.get(), grp.ctx.get());
     bignum exponent{BN_new()};
     BN_add(exponent.get(), from_bytes(a).get(), ux.get());
-    auto const S = grp.mod_exp(base.get(), exponent.get());
-    return derive_key(to_bytes(S.get()), to_bytes(u.get()));
+    auto const premaster = grp.mod_exp(base.get(), exponent.get()); // S
+    return derive_key(to_bytes(premaster.get()), to_bytes(u.get()));
 }
 
 } // namespace cognitod::auth::srp

@@ -99,7 +99,7 @@ bool verify(std::string_view secret, std::string_view code, std::int64_t unix_se
 {
     for (int drift = -1; drift <= 1; ++drift)
     {
-        if (code_at(secret, unix_seconds + drift * 30) == code)
+        if (code_at(secret, unix_seconds + std::int64_t{drift} * 30) == code)
         {
             return true;
         }

@@ -70,7 +70,7 @@ void check_claim(
 struct exchange
 {
     json state;
-    std::string B_hex;
+    std::string b_hex;
     std::string secret_block;
 };
 
@@ -78,13 +78,13 @@ exchange begin(request_context& ctx, std::string const& A, std::string_view v)
 {
     auto const server = auth::srp::start_exchange(v, ctx.ids.bytes(32));
     auto const block = auth::base64_encode(ctx.ids.bytes(128));
-    auto const B_hex = auth::hex_encode(server.B);
+    auto const b_hex = auth::hex_encode(server.B);
     return {
         {{"A", auth::hex_encode(A)},
          {"b", auth::hex_encode(server.b)},
-         {"B", B_hex},
+         {"B", b_hex},
          {"secret_block", block}},
-        B_hex,
+        b_hex,
         block,
     };
 }
@@ -94,7 +94,7 @@ exchange begin(request_context& ctx, std::string const& A, std::string_view v)
 json start_user_srp(request_context& ctx, client_and_pool const& target, json const& params)
 {
     auto const username = require_parameter(params, "USERNAME");
-    auto const A = decode_public(require_parameter(params, "SRP_A"));
+    auto const a_pub = decode_public(require_parameter(params, "SRP_A"));
     check_secret_hash(target.client, username, parameter(params, "SECRET_HASH"));
     auto const u = find_user(ctx, target.pool, username);
     if (!u)
@@ -105,7 +105,7 @@ json start_user_srp(request_context& ctx, client_and_pool const& target, json co
         }
         throw errors::user_not_found();
     }
-    auto ex = begin(ctx, A, u->password_verifier);
+    auto ex = begin(ctx, a_pub, u->password_verifier);
     auto const device = parameter(params, "DEVICE_KEY");
     ex.state["device_key"] = device ? json(*device) : json();
     open_challenge(ctx, target, *u, "PASSWORD_VERIFIER", ex.secret_block, ex.state);
@@ -114,7 +114,7 @@ json start_user_srp(request_context& ctx, client_and_pool const& target, json co
         {"ChallengeParameters",
          {{"SALT", auth::hex_encode(u->password_salt)},
           {"SECRET_BLOCK", ex.secret_block},
-          {"SRP_B", ex.B_hex},
+          {"SRP_B", ex.b_hex},
           {"USERNAME", u->username},
           {"USER_ID_FOR_SRP", u->username}}},
     };
@@ -155,13 +155,13 @@ json answer_device_srp_auth(
 )
 {
     auto const key = require_parameter(responses, "DEVICE_KEY");
-    auto const A = decode_public(require_parameter(responses, "SRP_A"));
+    auto const a_pub = decode_public(require_parameter(responses, "SRP_A"));
     auto const d = ctx.store.find_device(u.id, key);
     if (!d || d->verifier.empty() || key != c.state.value("device_key", std::string{}))
     {
         throw errors::resource_not_found("Device does not exist.");
     }
-    auto ex = begin(ctx, A, d->verifier);
+    auto ex = begin(ctx, a_pub, d->verifier);
     ex.state["device_key"] = key;
     ctx.store.mark_challenge_used(c.session_hash);
     auto const session = new_session(ctx);
@@ -173,7 +173,7 @@ json answer_device_srp_auth(
          {{"DEVICE_KEY", key},
           {"SALT", auth::hex_encode(d->salt)},
           {"SECRET_BLOCK", ex.secret_block},
-          {"SRP_B", ex.B_hex},
+          {"SRP_B", ex.b_hex},
           {"USERNAME", u.username}}},
     };
 }
