@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <mutex>
 #include <string>
+#include <unistd.h>
 
 namespace
 {
@@ -153,6 +158,42 @@ TEST_F(console, the_version_moves_on_a_write_and_not_on_a_read)
     EXPECT_TRUE(after.at("Changed").get<bool>());
     EXPECT_GT(after.at("Version").get<std::uint64_t>(), version);
     EXPECT_EQ(after.at("UserPools").at(0).at("Users").at(0).at("Enabled"), false);
+}
+
+// Over a database file the state is read on a reader connection: a write in progress, holding
+// the writer's lock, neither delays it nor shows in it. With 30,000 users, reading the state under
+// the writer's lock held every write back for half a second.
+TEST(console_state, is_read_beside_a_write_that_holds_the_writer)
+{
+    auto const dir =
+        std::filesystem::temp_directory_path() / ("cognitod-console-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        fixture f{(dir / "state.db").string()};
+        auto const pool = make_pool().named("demo").insert(f);
+        make_user("alice").insert(f, pool);
+        logger const log{log_level::error};
+        app const a{services_of(f, log)};
+
+        std::unique_lock writer{f.store.mutex()};
+        cognitod::storage::transaction pending{
+            f.store.db(), cognitod::storage::transaction_mode::immediate};
+        f.store.delete_user_pool(f.store.find_user_pool(pool)->seq);
+        auto state = std::async(
+            std::launch::async,
+            [&]
+            { return a.handle(http_request(http::verb::get, "/_cognitod/ui/api/state"), "::1"); }
+        );
+        bool const answered = state.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+        writer.unlock(); // let a state call that waits for it finish, so the test can end
+        ASSERT_TRUE(answered) << "the state call waited for the writer's lock";
+        auto const res = state.get();
+        ASSERT_EQ(res.result(), http::status::ok) << res.body();
+        auto const body = body_of(res);
+        ASSERT_EQ(body.at("UserPools").size(), 1U) << "the state shows an uncommitted write";
+        EXPECT_EQ(body.at("UserPools").at(0).at("Users").at(0).at("Username"), "alice");
+    }
+    std::filesystem::remove_all(dir);
 }
 
 TEST_F(console, a_failed_write_leaves_the_version_alone)

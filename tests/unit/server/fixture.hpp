@@ -54,6 +54,15 @@ struct fixture
     dispatcher calls{cognito_model(), store, time, ids, "us-east-1", account_id};
     call_info info{"11111111-2222-4333-8444-555555555555", "", "192.0.2.1", "http://cognitod.test"};
 
+    fixture() = default;
+    // Over a database file, where reads run on reader connections beside the writer.
+    explicit fixture(std::string const& db_path) : store{db_path} {}
+    fixture(fixture const&) = delete;
+    fixture& operator=(fixture const&) = delete;
+    fixture(fixture&&) = delete;
+    fixture& operator=(fixture&&) = delete;
+    ~fixture() = default;
+
     json call(std::string_view operation, json const& input) const
     {
         return calls.invoke(operation, input, info);
