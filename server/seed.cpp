@@ -12,6 +12,7 @@
 #include <cctype>
 #include <initializer_list>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -80,6 +81,9 @@ class seeder
     schema::service_model const& model_;
     request_context& ctx_;
     seed_outcome outcome_;
+    // Each user this seed names (by row id, so a name that differs in case in a pool that
+    // ignores case, or an alias, counts as the user it finds), with the path that named it first.
+    std::unordered_map<std::int64_t, std::string> users_named_;
 
     [[noreturn]] static void fail(std::string const& path, std::string const& problem)
     {
@@ -249,7 +253,19 @@ class seeder
         }
         auto const username = create.at("Username").get<std::string>();
         auto owner = find_user(ctx_, pool, username);
-        if (!owner)
+        if (owner)
+        {
+            // A second entry would be skipped as existing, its password and attributes ignored.
+            if (auto const first = users_named_.find(owner->id); first != users_named_.end())
+            {
+                fail(
+                    path + ".Username",
+                    "user " + username + " of pool " + pool.id + " is already given at " +
+                        first->second
+                );
+            }
+        }
+        else
         {
             new_user u;
             u.username = username;
@@ -276,6 +292,7 @@ class seeder
             }
             ++outcome_.users_created;
         }
+        users_named_.emplace(owner->id, path);
         auto const& devices = list_at(spec, "Devices", path);
         for (std::size_t i = 0; i < devices.size(); ++i)
         {

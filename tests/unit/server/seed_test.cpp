@@ -278,3 +278,43 @@ TEST(apply_seed, refuses_an_unknown_remembered_status)
         "not_remembered"
     );
 }
+
+TEST(apply_seed, refuses_a_user_named_twice_in_a_pool)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["Users"].push_back({{"Username", "alice"}, {"Password", "0therPass!"}});
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[0].Users[2].Username: user alice of pool us-east-1_DemoShop1 is already "
+        "given at $.UserPools[0].Users[0]"
+    );
+    EXPECT_EQ(pool_count(f), 0U);
+}
+
+TEST(apply_seed, refuses_a_user_named_twice_in_another_case_where_case_is_ignored)
+{
+    fixture f;
+    auto doc = demo_seed();
+    doc["UserPools"][0]["UsernameConfiguration"] = {{"CaseSensitive", false}};
+    doc["UserPools"][0]["Users"][1]["Username"] = "ALICE";
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[0].Users[1].Username: user ALICE of pool us-east-1_DemoShop1 is already "
+        "given at $.UserPools[0].Users[0]"
+    );
+}
+
+TEST(apply_seed, refuses_a_user_named_twice_across_two_entries_for_one_pool)
+{
+    fixture f;
+    auto doc = demo_seed();
+    auto again = doc["UserPools"][0];
+    again["Users"] = {{{"Username", "bob"}}};
+    doc["UserPools"].push_back(again);
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[1].Users[0].Username: user bob of pool us-east-1_DemoShop1 is already "
+        "given at $.UserPools[0].Users[1]"
+    );
+}
