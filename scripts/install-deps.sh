@@ -14,7 +14,7 @@ build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqli
     nlohmann-json3-dev libgtest-dev libssl-dev libpcre2-dev libmimalloc-dev)
 # clang-14 with its runtimes (libFuzzer, ASan, UBSan) and llvm-14 for llvm-symbolizer.
 test_packages=(clang-14 libclang-rt-14-dev llvm-14 python3 python3-pytest python3-boto3 python3-jwt
-    python3-cryptography awscli clang-format)
+    python3-cryptography awscli clang-format clang-tidy)
 bench_packages=(wrk)
 
 # The CNI dnsname plugin lets compose services find each other by name on podman's networks.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds once (clang, with AddressSanitizer, UBSan and the libFuzzer
-# targets) and runs every test layer: unit, protocol (GoogleTest via ctest), each fuzzer for
+# targets) and runs every test layer: unit, protocol (GoogleTest via ctest; again built with
+# ThreadSanitizer), clang-tidy over the server's sources, each fuzzer for
 # $FUZZ_SECONDS (default 60 s), and end-to-end (node's test runner driving the real binary with
 # amazon-cognito-identity-js, then pytest with boto3 and the aws CLI), a short benchmark run
 # that only checks bench/run works, then the image
@@ -47,6 +48,18 @@ cmake --build "$root/build/release-check" -j "$jobs" --target cognitod
 
 echo "== unit and protocol tests"
 (cd "$build" && ctest --output-on-failure -j "$jobs")
+
+echo "== ThreadSanitizer build (clang: the unit and protocol tests, concurrent clients included)"
+# A tree of its own: TSan cannot be combined with ASan. Its compile database also feeds clang-tidy.
+tsan="$root/build/tsan"
+cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Debug \
+    -DCOGNITOD_SANITIZE=thread -DCOGNITOD_BENCH=OFF -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+cmake --build "$tsan" -j "$jobs" --target schema_tests storage_tests server_tests protocol_tests
+(cd "$tsan" && TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+    ctest --output-on-failure -j "$jobs")
+
+echo "== clang-tidy (.clang-tidy's checks on server/, storage/ and schema/; unchanged files cached)"
+/usr/bin/python3 "$root/scripts/tidy.py" "$tsan"
 
 echo "== fuzzing (each target ${FUZZ_SECONDS:-60} s)"
 FUZZ_BUILD="$build" "$root/scripts/fuzz.sh"
