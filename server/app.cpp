@@ -284,6 +284,13 @@ aws_json::response app::handle(
         error_name = e.code();
         res = encode_error_or_500(e, request_id, req.version());
     }
+    catch (storage::unwritable_error const& e)
+    {
+        // A write the store refuses, its file gone: a fault, with the reason, which the store
+        // logged once when it found it.
+        error_name = "InternalErrorException";
+        res = encode_error_or_500(errors::internal_error(e.what()), request_id, req.version());
+    }
     catch (std::exception const& e)
     {
         // The one place an unexpected failure is seen: log it, answer a generic fault.

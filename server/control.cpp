@@ -108,6 +108,13 @@ aws_json::response health(exchange const& x)
     {
         return x.method_not_allowed();
     }
+    if (auto const reason = x.services.store.fault(); !reason.empty())
+    {
+        return x.answer(
+            http::status::service_unavailable,
+            {{"status", "unhealthy"}, {"reason", reason}, {"version", COGNITOD_VERSION}}
+        );
+    }
     return x.answer(http::status::ok, {{"status", "ok"}, {"version", COGNITOD_VERSION}});
 }
 
@@ -151,6 +158,7 @@ aws_json::response messages(exchange const& x)
     std::lock_guard lock{store.mutex()};
     if (x.req.method() == http::verb::delete_)
     {
+        store.check_writable();
         store.clear_messages();
         return x.answer(http::status::ok, json::object());
     }

@@ -60,7 +60,8 @@ class dispatcher
     }
 
     // Writes run on the writer under the store's lock (BEGIN IMMEDIATE) and bump its version
-    // once committed; reads run on a reader of their own (BEGIN DEFERRED), beside the writer.
+    // once committed, unless the store refuses them (storage::unwritable_error: its file is
+    // gone); reads run on a reader of their own (BEGIN DEFERRED), beside the writer.
     template <class Fn> json in_transaction(access mode, call_info const& info, Fn&& fn) const
     {
         if (mode == access::read)
@@ -71,6 +72,7 @@ class dispatcher
             );
         }
         std::lock_guard lock{store_.mutex()};
+        store_.check_writable();
         json output = in_transaction_on(
             store_, storage::transaction_mode::immediate, info, std::forward<Fn>(fn)
         );

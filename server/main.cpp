@@ -124,6 +124,8 @@ int run(config const& settings)
     storage::store store{
         db_path,
         settings.durability_full ? storage::durability::full : storage::durability::normal};
+    // Said once, when the store finds its file gone; health reports it from then on.
+    store.on_fault([&log](std::string const& reason) { log.write(log_level::error, reason); });
     auto const model = schema::service_model::parse(schema::embedded_model_json());
     system_clock const time;
     random_ids ids;
@@ -328,6 +330,12 @@ int main(int argc, char** argv)
             return report.healthy ? 0 : 1;
         }
         return run(*parsed.settings);
+    }
+    catch (storage::unwritable_error const& e)
+    {
+        // Started anyway, cognitod would answer reads and fail every write.
+        std::cerr << "cognitod: " << e.what() << '\n';
+        return 2;
     }
     catch (std::exception const& e)
     {

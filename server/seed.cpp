@@ -427,6 +427,7 @@ seed_outcome apply_seed(
     }
     auto const sha = auth::hex_encode(auth::sha256(text));
     std::lock_guard lock{store.mutex()};
+    store.check_writable();
     storage::transaction tx{store.db(), storage::transaction_mode::immediate};
     if (mode == seed_mode::once && store.seed_applied(sha))
     {

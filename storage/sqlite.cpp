@@ -175,11 +175,12 @@ void configure_sqlite_once()
 
 } // namespace
 
-database::database(std::string const& path, durability level)
+database::database(std::string const& path, durability level, open_mode mode)
 {
     configure_sqlite_once();
     sqlite3* raw = nullptr;
-    int const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int const flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                      (mode == open_mode::create ? SQLITE_OPEN_CREATE : 0);
     // unix-excl: the first lock any connection of this process takes is a POSIX lock on the whole
     // file, held until the last connection closes, and every lock after it is kept in memory. With
     // the plain unix VFS each read transaction made one or two fcntl calls on the -shm file to take

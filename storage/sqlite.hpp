@@ -116,7 +116,11 @@ class database
 
 public:
     // path may be ":memory:". Sets foreign_keys=ON, WAL (for files), busy timeout, synchronous.
-    explicit database(std::string const& path, durability level = durability::normal);
+    explicit database(
+        std::string const& path,
+        durability level = durability::normal,
+        open_mode mode = open_mode::create
+    );
 
     // Runs one or more statements that return no rows.
     void exec(std::string_view sql);

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,10 +17,19 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace cognitod::storage
 {
+
+// The database cannot be written: it was read-only at open, or its file was deleted, renamed or
+// replaced while open. what() says why, in words for whoever runs cognitod.
+class unwritable_error : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
 
 // The typed queries, over one connection.
 // Not thread-safe: one thread at a time, inside one transaction (see store for who may write).
@@ -176,10 +186,30 @@ class store : public queries
     bool stopping_ = false; // guarded by checkpoint_mutex_
     std::thread checkpointer_;
 
+    // The database file as the writer opened it. Once its path names another file or none (it
+    // was deleted, renamed or replaced), a commit would land in a file nothing names, lost at the
+    // next start: the store then refuses writes. The checkpointer looks once a second, and the
+    // first write after each of its looks looks again (one stat() a second on the write path).
+    std::uint64_t file_device_ = 0;
+    std::uint64_t file_inode_ = 0;
+    std::atomic<bool> lost_{false};
+    std::atomic<bool> verify_next_write_{false};
+    mutable std::mutex fault_mutex_;
+    std::string fault_;                                // guarded by fault_mutex_; set once
+    std::function<void(std::string const&)> on_fault_; // guarded by fault_mutex_
+
+    // The writer, migrated; throws unwritable_error when a file database refuses writes.
+    static database open_writer(std::string const& path, durability level);
+    void remember_file() noexcept;
     bool shared() const noexcept;
     void give_back(std::unique_ptr<queries> reader) noexcept;
     static int on_commit(void* self, sqlite3* db, char const* name, int wal_pages) noexcept;
-    void run_checkpoints() noexcept;
+    void run_checkpoints(database& conn) noexcept;
+    std::pair<int, int> copy_wal(database& conn) noexcept;
+    // True when the path no longer names the file the writer opened.
+    bool file_moved() const noexcept;
+    // Records that it does not (once), and reports it.
+    void record_loss() noexcept;
 
 public:
     // Commits that add this many WAL pages (4 KiB each) wake the checkpointer at once.
@@ -193,6 +223,8 @@ public:
     static constexpr int restart_pages = 32 * checkpoint_pages;
 
     // Opens (creating when missing) and migrates the database at path (":memory:" allowed).
+    // Throws unwritable_error when the file, or its directory (where the WAL goes), refuses
+    // writes: SQLite would open it read-only without a word, and fail every write after.
     explicit store(std::string const& path, durability level = durability::normal);
     store(store const&) = delete;
     store& operator=(store const&) = delete;
@@ -233,8 +265,19 @@ public:
     void note_write() noexcept { ++version_; }
 
     // Removes every pool, user and device (the applied-seed record and the outbox too), and
-    // counts as a write. The caller holds mutex().
+    // counts as a write. The caller holds mutex(). Throws unwritable_error as check_writable().
     void wipe();
+
+    // Throws unwritable_error when the database file was found deleted, renamed or replaced.
+    // Writers call it holding mutex(), before they begin. Costs an atomic load, and one stat()
+    // for the first write after each of the checkpointer's looks, so a write that follows a quiet
+    // spell sees a file lost in it; writes within a second of a loss may still be acknowledged.
+    void check_writable();
+    // Why writes are refused, or "" while they are not; looks at the file now. Thread-safe.
+    std::string fault();
+    // report(reason) is called once when the file is found lost, on the thread that finds it (at
+    // once when it already is). Thread-safe; report must be, and must outlive the store.
+    void on_fault(std::function<void(std::string const&)> report);
 };
 
 } // namespace cognitod::storage

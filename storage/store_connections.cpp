@@ -1,5 +1,4 @@
 // The store's connections: the writer, the readers it lends, and the background checkpointer.
-#include "storage/migrations.hpp"
 #include "storage/store.hpp"
 
 #include <sqlite3.h>
@@ -29,13 +28,6 @@ constexpr int max_unlocked_passes = 8;
 constexpr char const* wal_size_limit = "PRAGMA journal_size_limit = 142606336"; // 136 MiB
 static_assert(store::restart_pages * 4096 < 142606336);
 
-database open_writer(std::string const& path, durability level)
-{
-    database db{path, level};
-    migrate(db);
-    return db;
-}
-
 } // namespace
 
 store::store(std::string const& path, durability level)
@@ -45,11 +37,15 @@ store::store(std::string const& path, durability level)
     {
         return;
     }
+    remember_file();
     db().exec(wal_size_limit);
     // A WAL hook replaces SQLite's automatic checkpoints (they are one too), which would run inside
     // whichever request commits past the threshold and stall it; the checkpointer does them.
     sqlite3_wal_hook(db().handle(), &store::on_commit, this);
-    checkpointer_ = std::thread([this] { run_checkpoints(); });
+    // A connection of its own: the writer's stays free for requests while this one copies. Opened
+    // here rather than on the thread, where the file could be gone already.
+    checkpointer_ = std::thread([this, conn = database{path_, level_, open_mode::existing}](
+                                ) mutable { run_checkpoints(conn); });
 }
 
 store::~store()
@@ -139,12 +135,39 @@ void sync_database(database& conn) noexcept
 
 } // namespace
 
-void store::run_checkpoints() noexcept
+std::pair<int, int> store::copy_wal(database& conn) noexcept
+{
+    auto [length, copied] = checkpoint(conn);
+    if (length >= restart_pages)
+    {
+        // SQLite syncs the database file only in a checkpoint that copies the whole WAL, so
+        // everything the passes before copied (up to restart_pages scattered pages on a large
+        // database) would be written out in the hold below: 65-140 ms with 1,000,000 devices.
+        // Two rounds flush it while writes go on: each syncs what was copied so far, then passes
+        // copy what was committed meanwhile until a handful of pages is left, so that the hold
+        // copies and syncs almost nothing.
+        for (int round = 0; round < 2; ++round)
+        {
+            sync_database(conn);
+            for (int pass = 0; pass < max_unlocked_passes; ++pass)
+            {
+                std::tie(length, copied) = checkpoint(conn);
+                if (length - copied <= small_rest)
+                {
+                    break;
+                }
+            }
+        }
+        std::lock_guard writer{mutex_};
+        std::tie(length, copied) = checkpoint(conn);
+    }
+    return {length, copied};
+}
+
+void store::run_checkpoints(database& conn) noexcept
 {
     try
     {
-        // A connection of its own: the writer's stays free for requests while this one copies.
-        database conn{path_, level_};
         std::unique_lock lock{checkpoint_mutex_};
         for (;;)
         {
@@ -157,35 +180,20 @@ void store::run_checkpoints() noexcept
             {
                 return;
             }
-            if (wal_pages_ <= wal_copied_)
-            {
-                continue; // nothing committed since the last checkpoint
-            }
+            bool const all_copied = wal_pages_ <= wal_copied_; // nothing committed since
             lock.unlock();
-            auto [length, copied] = checkpoint(conn);
-            if (length >= restart_pages)
+            // Once a second at least: is the file still there? The next write looks again.
+            if (!lost_.load() && file_moved())
             {
-                // SQLite syncs the database file only in a checkpoint that copies the whole WAL,
-                // so everything the passes before copied (up to restart_pages scattered pages on
-                // a large database) would be written out in the hold below: 65-140 ms with
-                // 1,000,000 devices. Two rounds flush it while writes go on: each syncs what was
-                // copied so far, then passes copy what was committed meanwhile until a handful of
-                // pages is left, so that the hold copies and syncs almost nothing.
-                for (int round = 0; round < 2; ++round)
-                {
-                    sync_database(conn);
-                    for (int pass = 0; pass < max_unlocked_passes; ++pass)
-                    {
-                        std::tie(length, copied) = checkpoint(conn);
-                        if (length - copied <= small_rest)
-                        {
-                            break;
-                        }
-                    }
-                }
-                std::lock_guard writer{mutex_};
-                std::tie(length, copied) = checkpoint(conn);
+                record_loss();
             }
+            verify_next_write_.store(true);
+            if (all_copied)
+            {
+                lock.lock();
+                continue;
+            }
+            auto const [length, copied] = copy_wal(conn);
             lock.lock();
             if (wal_pages_ >= length)
             {
@@ -216,9 +224,20 @@ store::read_lease::read_lease(store& owner) : owner_(&owner)
         }
     }
     // Every reader is busy: open another. There are never more than the threads that run requests.
-    database db{owner.path_, owner.level_};
-    db.exec("PRAGMA query_only = ON");
-    reader_ = std::make_unique<queries>(std::move(db));
+    // It opens the path, so only while the path names the writer's file (looked at before and
+    // after, as the file may go in between); else the writer, which still has it, serves the read.
+    if (!owner.lost_.load() && !owner.file_moved())
+    {
+        database db{owner.path_, owner.level_, open_mode::existing};
+        db.exec("PRAGMA query_only = ON");
+        if (!owner.file_moved())
+        {
+            reader_ = std::make_unique<queries>(std::move(db));
+            return;
+        }
+    }
+    owner.record_loss();
+    lock_ = std::unique_lock{owner.mutex_};
 }
 
 store::read_lease::~read_lease()
@@ -231,6 +250,7 @@ store::read_lease::~read_lease()
 
 void store::wipe()
 {
+    check_writable();
     db().exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
     note_write();
 }
