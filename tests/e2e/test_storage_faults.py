@@ -34,7 +34,10 @@ def unprivileged_prefix():
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.skip("running as root without setpriv: no user to whom a read-only file is read-only")
-    return [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    if subprocess.run(prefix + ["true"], capture_output=True).returncode != 0:
+        pytest.skip("running as root without the right to become nobody (CAP_SETUID)")
+    return prefix
 
 
 def owned_by_runner(path):
