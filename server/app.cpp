@@ -1,5 +1,6 @@
 #include "server/app.hpp"
 
+#include "server/control_access.hpp"
 #include "server/faults.hpp"
 #include "server/operations/sign_in.hpp"
 #include "server/throttle.hpp"
@@ -46,18 +47,7 @@ std::string source_ip(aws_json::request const& req, std::string_view peer)
 // scheme); token issuers and discovery URLs are built on it, so they match what clients use.
 std::string issuer_base(aws_json::request const& req, std::string_view local_address)
 {
-    auto const proto = req.find("X-Forwarded-Proto");
-    std::string base = proto != req.end() && proto->value() == "https" ? "https://" : "http://";
-    auto const host = req.find(http::field::host);
-    if (host != req.end() && !host->value().empty())
-    {
-        base += std::string{host->value()};
-    }
-    else
-    {
-        base += std::string{local_address};
-    }
-    return base;
+    return addressed_origin(req, local_address);
 }
 
 // RFC 9110's IMF-fixdate ("Mon, 30 Nov 2026 22:34:26 GMT"), as AWS sends in Date: the SDKs
@@ -242,7 +232,7 @@ aws_json::response app::handle(
         if (path.starts_with(control_prefix))
         {
             operation = std::string{path};
-            res = handle_control(services_, req, request_id);
+            res = handle_control(services_, req, request_id, local_address);
         }
         else if (path.ends_with(jwks_suffix) || path.ends_with(openid_suffix))
         {

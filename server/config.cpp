@@ -41,6 +41,9 @@ Options (each also read from the environment variable in brackets; a flag wins):
                       UserResourceUpdate=5,PerUserWrite=2 (COGNITOD_THROTTLE_RATES)
   --control MODE      on or off: the /_cognitod/ endpoints (COGNITOD_CONTROL, default on)
   --control-token T   require this token on /_cognitod/ requests (COGNITOD_CONTROL_TOKEN)
+  --allowed-hosts H   names the /_cognitod/ endpoints answer under besides localhost, loopback
+                      addresses and the listen address, comma-separated; .example.com for a
+                      domain and every name in it (COGNITOD_ALLOWED_HOSTS)
   --healthcheck       ask the server these settings describe whether it is healthy (GET
                       /_cognitod/health, with the control token when set) and exit 0 when
                       it is, 1 when not; needs no shell or other tools (docker HEALTHCHECK)
@@ -132,6 +135,43 @@ std::string parse_rates_option(config& c, std::string const& text)
             return "'" + value + "' is not a rate above 0 for " + name;
         }
         c.throttle_rates.emplace_back(name, rate);
+    }
+    return {};
+}
+
+// "name,name,.domain": host names without scheme, port or path. Returns the error, or "".
+std::string parse_allowed_hosts(config& c, std::string const& text)
+{
+    c.allowed_hosts.clear();
+    std::string_view rest = text;
+    while (!rest.empty())
+    {
+        auto const comma = rest.find(',');
+        auto item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ')
+        {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && item.back() == ' ')
+        {
+            item.remove_suffix(1);
+        }
+        bool const bracketed = item.starts_with('[') && item.ends_with(']');
+        if (item.empty() || item == "." ||
+            item.find_first_not_of(
+                bracketed ? "[]:.0123456789abcdefABCDEF"
+                          : ".-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            ) != std::string_view::npos)
+        {
+            return "'" + std::string{item} +
+                   "' is not a host name (names only: no scheme, port or path)";
+        }
+        c.allowed_hosts.emplace_back(item);
+    }
+    if (c.allowed_hosts.empty())
+    {
+        return "a host name is required";
     }
     return {};
 }
@@ -337,6 +377,7 @@ std::vector<option> make_options()
              c.control_token = v;
              return {};
          }},
+        {"--allowed-hosts", "COGNITOD_ALLOWED_HOSTS", true, &parse_allowed_hosts},
         {"--healthcheck",
          nullptr,
          false,

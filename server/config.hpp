@@ -43,6 +43,8 @@ struct config
     // The /_cognitod/ endpoints: on or off, and the token they require when set.
     bool control_enabled = true;
     std::string control_token;
+    // Names under which the control endpoints answer, besides loopback and the listen address.
+    std::vector<std::string> allowed_hosts;
 
     // Check a running server's health instead of serving (the image's HEALTHCHECK).
     bool healthcheck = false;

@@ -3,6 +3,7 @@
 #include "server/app.hpp"
 #include "server/auth/encoding.hpp"
 #include "server/console.hpp"
+#include "server/control_access.hpp"
 #include "server/faults.hpp"
 #include "server/seed.hpp"
 #include "server/throttle.hpp"
@@ -307,7 +308,10 @@ json query_parameters(std::string_view target)
 }
 
 aws_json::response handle_control(
-    app_services const& services, aws_json::request const& req, std::string const& request_id
+    app_services const& services,
+    aws_json::request const& req,
+    std::string const& request_id,
+    std::string_view local_address
 )
 {
     std::string_view target = req.target();
@@ -321,6 +325,29 @@ aws_json::response handle_control(
     }
     auto const name = x.path.substr(prefix.size());
     bool const ui = name == "ui" || name.starts_with("ui/");
+    // Browsers: refuse what a page elsewhere can make one send (control_access.hpp). Health
+    // reveals nothing but the version, and orchestrators probe it under any name.
+    if (auto const host = req[http::field::host];
+        name != "health" && !host_allowed(host, local_address, services.control.allowed_hosts))
+    {
+        return x.error(
+            http::status::forbidden,
+            "ForbiddenException",
+            "The control endpoints answer only their own names, and the Host " + std::string{host} +
+                " is not one: use localhost or a loopback address, or give the name to "
+                "--allowed-hosts."
+        );
+    }
+    if (!same_origin(req, local_address))
+    {
+        return x.error(
+            http::status::forbidden,
+            "ForbiddenException",
+            "The control endpoints answer only pages of their own origin, " +
+                addressed_origin(req, local_address) + ", not " +
+                std::string{req[http::field::origin]} + "."
+        );
+    }
     auto const& token = services.control.token;
     if (!token.empty() && !token_accepted(req, token) &&
         !(ui && console_admits(req, name.substr(2), token)))
@@ -333,6 +360,14 @@ aws_json::response handle_control(
         );
         res.set(http::field::www_authenticate, "Bearer");
         return res;
+    }
+    if (req.method() == http::verb::post && !declares_json(req))
+    {
+        return x.error(
+            http::status::unsupported_media_type,
+            "UnsupportedMediaTypeException",
+            "The control endpoints take POST bodies as Content-Type: application/json."
+        );
     }
     if (ui)
     {

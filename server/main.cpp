@@ -184,6 +184,9 @@ int run(config const& settings)
     {
         limiter.emplace(time, settings.throttle_rates);
     }
+    // A name given to --host is a name clients reach cognitod by.
+    auto allowed_hosts = settings.allowed_hosts;
+    allowed_hosts.push_back(settings.host);
     app const application{app_services{
         model,
         store,
@@ -196,7 +199,7 @@ int run(config const& settings)
         credentials ? &*credentials : nullptr,
         settings.control_enabled ? &faults : nullptr,
         limiter ? &*limiter : nullptr,
-        control_settings{settings.control_enabled, settings.control_token},
+        control_settings{settings.control_enabled, settings.control_token, allowed_hosts},
     }};
 
     net::io_context ioc{static_cast<int>(settings.threads)};

@@ -385,7 +385,8 @@ def raw_request(url, target=None, body=b"{}", method="POST", path="/", headers=N
     Pass connection to reuse a keep-alive connection."""
     host_port = url.split("://", 1)[1]
     conn = connection or http.client.HTTPConnection(host_port, timeout=30)
-    all_headers = {"Content-Type": AMZ_JSON}
+    # The control endpoints take JSON; the AWS endpoint, AWS JSON 1.1.
+    all_headers = {"Content-Type": "application/json" if path.startswith("/_cognitod/") else AMZ_JSON}
     if target is not None:
         all_headers["X-Amz-Target"] = target if "." in target else TARGET_PREFIX + target
     all_headers.update(headers or {})

@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -43,8 +45,12 @@ async function boto3(url, action, user, key) {
 }
 
 // A browser page that records every request it makes and every script error it meets.
+// rebind.test resolves to 127.0.0.1, as a name an attacker rebinds does once the page has loaded.
 async function openBrowser() {
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    const browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: ['--no-sandbox', '--host-resolver-rules=MAP rebind.test 127.0.0.1'],
+    });
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const requests = [];
     const errors = [];
@@ -132,6 +138,129 @@ test('with --control-token the page takes ?token= and its script sends it', { ti
             'ResourceNotFoundException: Device does not exist.',
         );
         assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+    } finally {
+        await browser.close();
+        await server.stop();
+    }
+});
+
+// A page of another origin, as any site the developer has open: a blank page served from another
+// port of 127.0.0.1.
+async function foreignSite() {
+    const site = http.createServer((req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end('<!doctype html><title>elsewhere</title><p>elsewhere</p>');
+    });
+    site.listen(0, '127.0.0.1');
+    await once(site, 'listening');
+    return {
+        url: `http://127.0.0.1:${site.address().port}`,
+        close: () => new Promise((resolve) => site.close(resolve)),
+    };
+}
+
+test('a page on another origin can neither change nor read the state', { timeout: 60000 }, async () => {
+    const server = await startServer(['--seed', seed]);
+    const site = await foreignSite();
+    const { browser, page } = await openBrowser();
+    try {
+        const before = await (await fetch(`${server.url}/_cognitod/ui/api/state`)).json();
+        assert.equal(before.UserPools.length > 0, true);
+        await page.goto(site.url);
+        const outcomes = await page.evaluate(async ({ target, pool }) => {
+            const forget = JSON.stringify({
+                UserPoolId: pool, Username: 'alice', DeviceKey: 'us-east-1_a11ce000-0000-4000-8000-000000000002',
+            });
+            const rule = JSON.stringify({ Operation: '*', Error: 'InternalErrorException' });
+            // The answer's status when the page may read it, 'opaque' when the request went out
+            // but its answer is hidden, 'refused' when the browser did not let it through.
+            const attempt = async (path, init) => {
+                try {
+                    const res = await fetch(`${target}${path}`, init);
+                    return res.type === 'opaque' ? 'opaque' : res.status;
+                } catch {
+                    return 'refused';
+                }
+            };
+            // "Simple" requests go out without a preflight: only cognitod can refuse them.
+            const plain = (body) => ({
+                method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body,
+            });
+            // JSON makes the browser ask first; cognitod's answer grants nothing.
+            const json = (body) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+            return {
+                resetPlain: await attempt('/_cognitod/reset', plain('{}')),
+                forgetPlain: await attempt('/_cognitod/ui/api/forget-device', plain(forget)),
+                faultPlain: await attempt('/_cognitod/faults', plain(rule)),
+                resetJson: await attempt('/_cognitod/reset', json('{}')),
+                forgetJson: await attempt('/_cognitod/ui/api/forget-device', json(forget)),
+                messages: await attempt('/_cognitod/messages', {}),
+                state: await attempt('/_cognitod/ui/api/state', {}),
+            };
+        }, { target: server.url, pool });
+        assert.deepEqual(outcomes, {
+            resetPlain: 'opaque',
+            forgetPlain: 'opaque',
+            faultPlain: 'opaque',
+            resetJson: 'refused',
+            forgetJson: 'refused',
+            messages: 'refused',
+            state: 'refused',
+        });
+
+        // A form posts across origins too, and the browser shows cognitod's answer.
+        await page.setContent(
+            `<form method="post" enctype="text/plain" action="${server.url}/_cognitod/reset">`
+            + '<input name="a" value="b"></form>',
+        );
+        const [answer] = await Promise.all([
+            page.waitForNavigation(),
+            page.evaluate(() => document.forms[0].submit()),
+        ]);
+        assert.equal(answer.status(), 403);
+        assert.equal((await answer.json()).__type, 'ForbiddenException');
+
+        const after = await (await fetch(`${server.url}/_cognitod/ui/api/state`)).json();
+        assert.deepEqual(after, before, 'the state is as it was');
+        const faults = await (await fetch(`${server.url}/_cognitod/faults`)).json();
+        assert.deepEqual(faults.Rules, [], 'no fault rule was added');
+    } finally {
+        await browser.close();
+        await site.close();
+        await server.stop();
+    }
+});
+
+test('under a rebound name the console and its API answer nothing', { timeout: 60000 }, async () => {
+    const server = await startServer(['--seed', seed]);
+    const { browser, page } = await openBrowser();
+    try {
+        const rebound = `http://rebind.test:${new URL(server.url).port}`;
+        const response = await page.goto(`${rebound}/_cognitod/ui`);
+        assert.equal(response.status(), 403);
+        assert.equal((await response.json()).__type, 'ForbiddenException');
+        // Same-origin now, as far as the browser knows: what could the page read or change?
+        const outcomes = await page.evaluate(async (pool) => {
+            const statusOf = async (path, init) => (await fetch(path, init)).status;
+            return {
+                messages: await statusOf('/_cognitod/messages'),
+                state: await statusOf('/_cognitod/ui/api/state'),
+                forget: await statusOf('/_cognitod/ui/api/forget-device', {
+                    method: 'POST',
+                    headers: { 'Content-Type': 'application/json' },
+                    body: JSON.stringify({
+                        UserPoolId: pool, Username: 'alice', DeviceKey: 'us-east-1_a11ce000-0000-4000-8000-000000000002',
+                    }),
+                }),
+                reset: await statusOf('/_cognitod/reset', {
+                    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}',
+                }),
+            };
+        }, pool);
+        assert.deepEqual(outcomes, { messages: 403, state: 403, forget: 403, reset: 403 });
+        const state = await (await fetch(`${server.url}/_cognitod/ui/api/state`)).json();
+        assert.equal(state.UserPools.length > 0, true, 'the pools are still there');
+        assert.equal(await boto3(server.url, 'get', 'alice', 'us-east-1_a11ce000-0000-4000-8000-000000000002'), 'present');
     } finally {
         await browser.close();
         await server.stop();

@@ -28,12 +28,17 @@ inline app_services services_of(fixture& f, logger const& log)
         cognito_model(), f.store, f.calls, f.time, f.ids, log, "us-east-1", account_id};
 }
 
-// A request with Host set and the body's length.
+// A request with Host set and the body's length. A POST to a control endpoint declares JSON, as
+// every control client must.
 inline request
 http_request(http::verb method, std::string target, std::string body = {}, unsigned version = 11)
 {
     request req{method, target, version};
     req.set(http::field::host, "localhost");
+    if (method == http::verb::post && target.starts_with("/_cognitod/"))
+    {
+        req.set(http::field::content_type, "application/json");
+    }
     req.body() = std::move(body);
     req.prepare_payload();
     return req;

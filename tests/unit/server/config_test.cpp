@@ -292,3 +292,37 @@ TEST(parse_config, reads_an_inline_seed_from_cognitod_seed_json_when_no_file_is_
     EXPECT_EQ(file_wins.seed, "seed.json");
     EXPECT_TRUE(file_wins.seed_text.empty());
 }
+
+TEST(parse_config, reads_allowed_hosts_from_the_flag_or_the_environment)
+{
+    auto const flag =
+        parse_config({"--allowed-hosts", "cognitod, .test.internal"}, &no_environment);
+    ASSERT_TRUE(flag.settings) << flag.output;
+    EXPECT_EQ(
+        flag.settings->allowed_hosts, (std::vector<std::string>{"cognitod", ".test.internal"})
+    );
+
+    auto const variable = parse_config(
+        {},
+        [](char const* name) -> char const* {
+            return std::string_view{name} == "COGNITOD_ALLOWED_HOSTS" ? "cognitod,[fd00::1]"
+                                                                      : nullptr;
+        }
+    );
+    ASSERT_TRUE(variable.settings) << variable.output;
+    EXPECT_EQ(
+        variable.settings->allowed_hosts, (std::vector<std::string>{"cognitod", "[fd00::1]"})
+    );
+    EXPECT_TRUE(parse_config({}, &no_environment).settings->allowed_hosts.empty());
+}
+
+TEST(parse_config, refuses_allowed_hosts_with_a_scheme_port_or_path)
+{
+    for (auto const* value : {"http://cognitod", "cognitod:9229", "cognitod/ui", "a,,b", ""})
+    {
+        auto const parsed = parse_config({"--allowed-hosts", value}, &no_environment);
+        EXPECT_FALSE(parsed.settings) << value;
+        EXPECT_EQ(parsed.exit_code, 2) << value;
+        EXPECT_TRUE(parsed.output.starts_with("cognitod: --allowed-hosts: ")) << parsed.output;
+    }
+}

@@ -246,6 +246,28 @@ TEST_F(console, forgetting_validates_the_input_as_the_operation_does)
     EXPECT_EQ(wrong_method.result(), http::status::method_not_allowed);
 }
 
+// What a page the developer opens elsewhere can send without a preflight: a text/plain POST, or
+// any POST with its own Origin. Neither forgets the device.
+TEST_F(console, a_page_on_another_origin_cannot_forget_a_device)
+{
+    auto const a = make_app();
+    auto plain = post("/_cognitod/ui/api/forget-device", forget_input(phone_));
+    plain.set(http::field::content_type, "text/plain;charset=UTF-8");
+    EXPECT_EQ(a.handle(plain, "127.0.0.1").result(), http::status::unsupported_media_type);
+
+    auto foreign = post("/_cognitod/ui/api/forget-device", forget_input(phone_));
+    foreign.set(http::field::origin, "http://127.0.0.1:5555");
+    auto const res = a.handle(foreign, "127.0.0.1");
+    EXPECT_EQ(res.result(), http::status::forbidden);
+    EXPECT_EQ(body_of(res).at("__type"), "ForbiddenException");
+    EXPECT_NO_THROW(f_.call("AdminGetDevice", forget_input(phone_)));
+
+    // The page itself sends its own origin.
+    auto own = post("/_cognitod/ui/api/forget-device", forget_input(phone_));
+    own.set(http::field::origin, "http://localhost");
+    EXPECT_EQ(a.handle(own, "127.0.0.1").result(), http::status::ok);
+}
+
 TEST_F(console, switched_off_it_does_not_exist)
 {
     auto const a = make_app({false, ""});

@@ -219,3 +219,150 @@ TEST_F(control_endpoints, with_a_token_they_refuse_callers_without_it)
         http::status::ok
     );
 }
+
+// DNS rebinding: a page on a name the attacker controls, its address switched to 127.0.0.1, reaches
+// cognitod as that name. Reading the outbox or the state that way must fail, as must writing.
+TEST_F(control_endpoints, refuse_a_host_that_is_not_cognitods_own)
+{
+    auto const a = make_app();
+    make_pool().insert(f_);
+    for (auto const* host :
+         {"evil.example", "evil.example:9229", "localhost.evil.example", "10.0.0.1:9229"})
+    {
+        for (auto const* path : {"/_cognitod/messages", "/_cognitod/faults", "/_cognitod/ui"})
+        {
+            auto read = http_request(http::verb::get, path);
+            read.set(http::field::host, host);
+            auto const res = a.handle(read, "127.0.0.1", "127.0.0.1:9229");
+            EXPECT_EQ(res.result(), http::status::forbidden) << host << path;
+            EXPECT_EQ(body_of(res).at("__type"), "ForbiddenException") << host << path;
+        }
+        auto reset = http_request(http::verb::post, "/_cognitod/reset");
+        reset.set(http::field::host, host);
+        EXPECT_EQ(a.handle(reset, "127.0.0.1", "127.0.0.1:9229").result(), http::status::forbidden)
+            << host;
+    }
+    EXPECT_EQ(f_.store.list_user_pools(0, 10).size(), 1U);
+}
+
+TEST_F(control_endpoints, answer_loopback_names_and_the_address_they_listen_on)
+{
+    auto const a = make_app();
+    for (auto const* host :
+         {"localhost",
+          "localhost:9229",
+          "LocalHost:9229",
+          "localhost.:9229",
+          "console.localhost:9229",
+          "127.0.0.1",
+          "127.0.0.1:9229",
+          "127.1.2.3:80",
+          "[::1]",
+          "[::1]:9229",
+          "192.0.2.10:9229"})
+    {
+        auto req = http_request(http::verb::get, "/_cognitod/faults");
+        req.set(http::field::host, host);
+        auto const res = a.handle(req, "192.0.2.1", "192.0.2.10:9229");
+        EXPECT_EQ(res.result(), http::status::ok) << host << ": " << res.body();
+    }
+}
+
+// Health reveals nothing but the version; orchestrators probe it by whatever name they use.
+TEST_F(control_endpoints, health_answers_any_host)
+{
+    auto const a = make_app();
+    auto req = http_request(http::verb::get, "/_cognitod/health");
+    req.set(http::field::host, "cognitod:9229");
+    EXPECT_EQ(a.handle(req, "172.18.0.3", "172.18.0.2:9229").result(), http::status::ok);
+}
+
+// A page the developer opens elsewhere sends "simple" cross-origin POSTs without a preflight.
+TEST_F(control_endpoints, refuse_a_request_from_another_origin)
+{
+    auto const a = make_app();
+    make_pool().insert(f_);
+    for (auto const* origin :
+         {"http://127.0.0.1:5555", "http://localhost:9229", "https://127.0.0.1:9229", "null"})
+    {
+        auto reset = http_request(http::verb::post, "/_cognitod/reset");
+        reset.set(http::field::host, "127.0.0.1:9229");
+        reset.set(http::field::origin, origin);
+        auto const res = a.handle(reset, "127.0.0.1", "127.0.0.1:9229");
+        EXPECT_EQ(res.result(), http::status::forbidden) << origin;
+        EXPECT_EQ(body_of(res).at("__type"), "ForbiddenException") << origin;
+        EXPECT_EQ(res.count(http::field::access_control_allow_origin), 0U) << origin;
+
+        auto read = http_request(http::verb::get, "/_cognitod/messages");
+        read.set(http::field::host, "127.0.0.1:9229");
+        read.set(http::field::origin, origin);
+        EXPECT_EQ(a.handle(read, "127.0.0.1", "127.0.0.1:9229").result(), http::status::forbidden)
+            << origin;
+    }
+    EXPECT_EQ(f_.store.list_user_pools(0, 10).size(), 1U);
+}
+
+TEST_F(control_endpoints, answer_their_own_origin)
+{
+    auto const a = make_app();
+    auto const faults_from = [&](char const* host, char const* origin, char const* proto)
+    {
+        auto req = http_request(http::verb::get, "/_cognitod/faults");
+        req.set(http::field::host, host);
+        req.set(http::field::origin, origin);
+        if (proto != nullptr)
+        {
+            req.set("X-Forwarded-Proto", proto);
+        }
+        return a.handle(req, "127.0.0.1", "127.0.0.1:9229").result();
+    };
+    EXPECT_EQ(faults_from("127.0.0.1:9229", "http://127.0.0.1:9229", nullptr), http::status::ok);
+    EXPECT_EQ(faults_from("localhost:80", "http://localhost", nullptr), http::status::ok);
+    EXPECT_EQ(faults_from("[::1]:9229", "http://[::1]:9229", nullptr), http::status::ok);
+    // Behind a proxy that ends TLS, the page's origin is https.
+    EXPECT_EQ(faults_from("localhost", "https://localhost", "https"), http::status::ok);
+    EXPECT_EQ(faults_from("localhost", "http://localhost", "https"), http::status::forbidden);
+}
+
+// No HTML form and no cross-origin fetch without a preflight can declare JSON.
+TEST_F(control_endpoints, refuse_a_post_that_does_not_declare_json)
+{
+    auto const a = make_app();
+    make_pool().insert(f_);
+    for (auto const* type :
+         {"",
+          "text/plain",
+          "text/plain;charset=UTF-8",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+          "application/x-amz-json-1.1",
+          "application/jsonx"})
+    {
+        auto reset = http_request(http::verb::post, "/_cognitod/reset", "{}");
+        reset.set(http::field::content_type, type);
+        auto const res = a.handle(reset, "127.0.0.1");
+        EXPECT_EQ(res.result(), http::status::unsupported_media_type) << type;
+        EXPECT_EQ(body_of(res).at("__type"), "UnsupportedMediaTypeException") << type;
+
+        auto rule =
+            http_request(http::verb::post, "/_cognitod/faults", R"({"Operation":"*","DelayMs":5})");
+        rule.set(http::field::content_type, type);
+        EXPECT_EQ(a.handle(rule, "127.0.0.1").result(), http::status::unsupported_media_type)
+            << type;
+    }
+    auto bare = http_request(http::verb::post, "/_cognitod/reset");
+    bare.erase(http::field::content_type);
+    EXPECT_EQ(a.handle(bare, "127.0.0.1").result(), http::status::unsupported_media_type);
+    EXPECT_EQ(f_.store.list_user_pools(0, 10).size(), 1U);
+    EXPECT_TRUE(body_of(a.handle(http_request(http::verb::get, "/_cognitod/faults"), "127.0.0.1"))
+                    .at("Rules")
+                    .empty());
+
+    for (auto const* type :
+         {"application/json", "application/json; charset=utf-8", "Application/JSON"})
+    {
+        auto reset = http_request(http::verb::post, "/_cognitod/reset");
+        reset.set(http::field::content_type, type);
+        EXPECT_EQ(a.handle(reset, "127.0.0.1").result(), http::status::ok) << type;
+    }
+}
