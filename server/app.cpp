@@ -1,6 +1,7 @@
 #include "server/app.hpp"
 
 #include "server/control_access.hpp"
+#include "server/cors.hpp"
 #include "server/faults.hpp"
 #include "server/operations/sign_in.hpp"
 #include "server/throttle.hpp"
@@ -133,6 +134,27 @@ auth::sigv4::credential const* app::authenticate(aws_json::request const& req) c
     return &auth::sigv4::verify(req, *services_.credentials, services_.time.now_ms() / 1000);
 }
 
+void app::refuse_signed_calls_from_other_sites(
+    aws_json::request const& req, std::string const& operation, std::string_view local
+) const
+{
+    // With --auth off nothing tells a page from a client, and CORS lets any page call: a site
+    // elsewhere could delete every pool. Pages of this machine and unsigned operations (what a
+    // web app's sign-in calls) pass.
+    auto const* op = services_.model.find_operation(operation);
+    if (op == nullptr || op->unsigned_request ||
+        origin_host_allowed(req, local, services_.control.allowed_hosts))
+    {
+        return;
+    }
+    throw aws_error{
+        "AccessDeniedException",
+        "cognitod runs with --auth off, so it takes " + operation +
+            ", which AWS signs, only from web pages of this machine, not from " +
+            std::string{req[http::field::origin]} +
+            ": start it with --auth sigv4, or give the page's host to --allowed-hosts."};
+}
+
 aws_json::response app::handle_aws(
     aws_json::request const& req,
     std::string const& request_id,
@@ -151,6 +173,10 @@ aws_json::response app::handle_aws(
         issuer_base(req, local),
     };
     auto const region = info.region.empty() ? services_.region : info.region;
+    if (services_.credentials == nullptr)
+    {
+        refuse_signed_calls_from_other_sites(req, call.operation, local);
+    }
     if (caller != nullptr)
     {
         auto const pool = call.input.find("UserPoolId");
@@ -225,10 +251,13 @@ aws_json::response app::handle(
     std::string operation = "-";
     std::string error_name = "-";
     aws_json::response res;
+    // A call to the AWS endpoint: its answer, error or not, is readable from other origins.
+    bool aws_call = false;
     try
     {
         request_id = services_.ids.uuid();
         auto const path = path_of(req);
+        aws_call = path == "/" && req.method() == http::verb::post;
         if (path.starts_with(control_prefix))
         {
             operation = std::string{path};
@@ -248,6 +277,12 @@ aws_json::response app::handle(
                 request_id,
                 req.version()
             );
+        }
+        else if (req.method() == http::verb::options)
+        {
+            // A browser asks before a page on another origin may call.
+            operation = "preflight";
+            res = cors::preflight(req, request_id);
         }
         else if (req.method() != http::verb::post)
         {
@@ -296,6 +331,16 @@ aws_json::response app::handle(
     if (delay != nullptr)
     {
         *delay = held_back;
+    }
+    if (aws_call)
+    {
+        try
+        {
+            cors::allow_reading(res);
+        }
+        catch (...) // NOLINT(bugprone-empty-catch): the answer stands, if not for other origins
+        {
+        }
     }
     try
     {

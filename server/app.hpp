@@ -43,6 +43,11 @@ class app
     // With --auth sigv4: the credential that signed a signed operation (nullptr for the
     // operations AWS leaves unsigned). Throws aws_error as AWS refuses a bad signature.
     auth::sigv4::credential const* authenticate(aws_json::request const& req) const;
+    // With --auth off: throws AccessDeniedException for an operation AWS signs called from a web
+    // page whose Origin is not of this machine (control_access.hpp, docs/security.md).
+    void refuse_signed_calls_from_other_sites(
+        aws_json::request const& req, std::string const& operation, std::string_view local
+    ) const;
     aws_json::response handle_aws(
         aws_json::request const& req,
         std::string const& request_id,

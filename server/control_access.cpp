@@ -162,6 +162,25 @@ bool same_origin(aws_json::request const& req, std::string_view local_address)
     return normal_origin(origin->value()) == normal_origin(addressed_origin(req, local_address));
 }
 
+bool origin_host_allowed(
+    aws_json::request const& req,
+    std::string_view local_address,
+    std::vector<std::string> const& allowed_hosts
+)
+{
+    auto const origin = req.find(http::field::origin);
+    if (origin == req.end())
+    {
+        return true;
+    }
+    // "null" (a sandboxed frame, a file: page) names no host at all.
+    std::string_view const text = origin->value();
+    auto const separator = text.find("://");
+    auto const where =
+        separator == std::string_view::npos ? std::string_view{} : text.substr(separator + 3);
+    return !where.empty() && host_allowed(where, local_address, allowed_hosts);
+}
+
 bool declares_json(aws_json::request const& req)
 {
     auto const type = req.find(http::field::content_type);

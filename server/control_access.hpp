@@ -35,6 +35,15 @@ bool host_allowed(
 // and without the scheme's default port).
 bool same_origin(aws_json::request const& req, std::string_view local_address);
 
+// True when the request has no Origin or its Origin's host passes host_allowed(): a page served
+// from this machine (or from a name of --allowed-hosts), not a site elsewhere. With --auth off
+// only such pages may call the operations AWS signs (app.cpp).
+bool origin_host_allowed(
+    aws_json::request const& req,
+    std::string_view local_address,
+    std::vector<std::string> const& allowed_hosts
+);
+
 // True when Content-Type's media type is application/json, with or without parameters.
 bool declares_json(aws_json::request const& req);
 

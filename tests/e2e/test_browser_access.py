@@ -13,6 +13,7 @@ from cognitod_e2e import (
     raw_request,
 )
 
+EXPOSED = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
 FOREIGN_ORIGIN = "http://127.0.0.1:1"
 
 
@@ -110,3 +111,85 @@ def test_a_request_from_another_origin_changes_nothing(launcher):
     )
     assert status == 200, data
     assert state(server.url)["UserPools"] == []
+
+
+def test_the_aws_endpoint_answers_a_preflight_as_cognito_idp_does(server):
+    requested = "content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request"
+    status, headers, data = raw_request(
+        server.url,
+        method="OPTIONS",
+        body=None,
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": requested,
+        },
+    )
+    assert (status, data) == (200, b"")
+    assert headers["access-control-allow-origin"] == "*"
+    assert headers["access-control-allow-methods"] == "POST"
+    assert headers["access-control-allow-headers"] == requested
+    assert headers["access-control-expose-headers"] == EXPOSED
+    assert headers["access-control-max-age"] == "172800"
+    assert headers["x-amzn-requestid"]
+
+
+def test_the_aws_endpoints_answers_and_errors_are_readable_across_origins(server):
+    origin = {"Origin": "http://localhost:3000"}
+    status, headers, _ = raw_request(server.url, target="ListUserPools", body={"MaxResults": 1}, headers=origin)
+    assert status == 200
+    assert headers["access-control-allow-origin"] == "*"
+    assert headers["access-control-expose-headers"] == EXPOSED
+    status, headers, _ = raw_request(
+        server.url, target="DescribeUserPool", body={"UserPoolId": "us-east-1_NoSuchPool"}, headers=origin
+    )
+    assert status == 400
+    assert headers["x-amzn-errortype"].startswith("ResourceNotFoundException")
+    assert headers["access-control-allow-origin"] == "*"
+    assert headers["access-control-expose-headers"] == EXPOSED
+
+
+def test_control_endpoints_send_no_cors_headers(server):
+    for method, path in (
+        ("OPTIONS", "/_cognitod/reset"),
+        ("OPTIONS", "/_cognitod/ui/api/forget-device"),
+        ("GET", "/_cognitod/health"),
+        ("GET", "/_cognitod/ui/api/state"),
+    ):
+        _, headers, _ = raw_request(
+            server.url,
+            method=method,
+            path=path,
+            body=None,
+            headers={"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        )
+        assert not [h for h in headers if h.startswith("access-control-")], (method, path, headers)
+
+
+
+def test_with_auth_off_a_site_elsewhere_cannot_call_what_aws_signs(launcher):
+    # CORS lets any page call; with nothing signed, only the Origin tells a site elsewhere (or a
+    # page under a rebound name) from the developer's own.
+    server = launcher.start(seed=DEVICES_SEED)
+    for origin in ("https://elsewhere.example", f"http://rebind.example:{server.port}", "null"):
+        status, headers, data = raw_request(
+            server.url, target="DeleteUserPool", body={"UserPoolId": POOL_A}, headers={"Origin": origin}
+        )
+        assert status == 400, (origin, data)
+        assert headers["x-amzn-errortype"] == "AccessDeniedException:"
+        assert headers["access-control-allow-origin"] == "*"
+        assert "--auth" in json.loads(data)["message"]
+    status, _, data = raw_request(
+        server.url, target="ListUserPools", body={"MaxResults": 10}, headers={"Origin": "http://localhost:3000"}
+    )
+    assert status == 200, data
+    assert POOL_A in [p["Id"] for p in json.loads(data)["UserPools"]]
+    # What a web app's sign-in calls is unsigned on AWS too, and is answered.
+    status, headers, _ = raw_request(
+        server.url,
+        target="InitiateAuth",
+        body={"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "nope", "AuthParameters": {"USERNAME": "a", "PASSWORD": "b"}},
+        headers={"Origin": "https://elsewhere.example"},
+    )
+    assert status == 400
+    assert headers["x-amzn-errortype"] != "AccessDeniedException:"

@@ -87,3 +87,14 @@ TEST_F(app_sigv4, names_the_pool_arn_when_a_key_may_not_call_the_operation)
     );
     EXPECT_NO_THROW(f_.call("DescribeUserPool", {{"UserPoolId", pool}}));
 }
+
+// With signatures checked, a page on any site calls what its credentials allow, as on AWS.
+TEST_F(app_sigv4, takes_a_signed_admin_call_from_a_page_on_any_site)
+{
+    auto req = call("CreateUserPool", {{"PoolName", "from-a-page"}}, nullptr);
+    req.set(http::field::origin, "https://admin.example");
+    sigv4::sign(req, *keys_.find("AKIDADMIN"), "us-east-1", "cognito-idp", f_.time.now / 1000);
+    auto const res = app_.handle(req, "192.0.2.1");
+    EXPECT_EQ(json::parse(res.body()).at("UserPool").at("Name"), "from-a-page") << res.body();
+    EXPECT_EQ(res[http::field::access_control_allow_origin], "*");
+}

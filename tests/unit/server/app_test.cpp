@@ -435,3 +435,123 @@ TEST_F(app_handle, dates_every_answer_as_aws_does)
         "Tue, 07 May 2024 16:52:22 GMT"
     );
 }
+
+// A web app on another origin calls cognito-idp from the browser; the browser asks first.
+// cognito-idp's answer (docs/fidelity.md): 200, no body, the requested headers echoed.
+TEST_F(app_handle, answers_a_preflight_for_the_aws_endpoint_as_cognito_does)
+{
+    auto req = http_request(http::verb::options, "/");
+    req.set(http::field::origin, "http://localhost:3000");
+    req.set(http::field::access_control_request_method, "POST");
+    req.set(
+        http::field::access_control_request_headers,
+        "content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id"
+    );
+    auto const res = handle(req);
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_TRUE(res.body().empty());
+    EXPECT_EQ(res[http::field::content_length], "0");
+    EXPECT_TRUE(is_uuid(res["x-amzn-RequestId"]));
+    EXPECT_EQ(res[http::field::access_control_allow_origin], "*");
+    EXPECT_EQ(res[http::field::access_control_allow_methods], "POST");
+    EXPECT_EQ(
+        res[http::field::access_control_allow_headers],
+        "content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id"
+    );
+    EXPECT_EQ(
+        res[http::field::access_control_expose_headers],
+        "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
+    );
+    EXPECT_EQ(res[http::field::access_control_max_age], "172800");
+}
+
+TEST_F(app_handle, a_preflight_that_names_no_headers_is_told_the_sdks_headers)
+{
+    auto req = http_request(http::verb::options, "/");
+    req.set(http::field::origin, "http://localhost:3000");
+    req.set(http::field::access_control_request_method, "POST");
+    auto const res = handle(req);
+    EXPECT_EQ(res.result(), http::status::ok);
+    auto const allowed = std::string{res[http::field::access_control_allow_headers]};
+    for (auto const* name : {"content-type", "x-amz-target", "x-amz-user-agent", "authorization"})
+    {
+        EXPECT_NE(allowed.find(name), std::string::npos) << name << " in " << allowed;
+    }
+}
+
+// A browser SDK reads the error's name from x-amzn-ErrorType: only exposed headers are readable.
+TEST_F(app_handle, lets_other_origins_read_the_aws_endpoints_answers_and_errors)
+{
+    auto ok = aws_request("ListUserPools", R"({"MaxResults":1})");
+    ok.set(http::field::origin, "http://localhost:3000");
+    auto error = aws_request("DescribeUserPool", R"({"UserPoolId":"us-east-1_AAAAAAAAA"})");
+    error.set(http::field::origin, "http://localhost:3000");
+    auto malformed = aws_request("ListUserPools", "{");
+    malformed.set(http::field::origin, "http://localhost:3000");
+    for (auto const& req : {ok, error, malformed})
+    {
+        auto const res = handle(req);
+        EXPECT_EQ(res[http::field::access_control_allow_origin], "*") << res.body();
+        EXPECT_EQ(
+            res[http::field::access_control_expose_headers],
+            "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
+        ) << res.body();
+    }
+}
+
+TEST_F(app_handle, sends_no_cors_headers_beyond_the_aws_endpoint)
+{
+    for (auto method : {http::verb::get, http::verb::post, http::verb::options})
+    {
+        for (auto const* path :
+             {"/_cognitod/health", "/_cognitod/reset", "/_cognitod/ui/api/state", "/nowhere"})
+        {
+            auto req = http_request(method, path);
+            req.set(http::field::origin, "http://localhost:3000");
+            req.set(http::field::access_control_request_method, "POST");
+            auto const res = handle(req);
+            EXPECT_EQ(res.count(http::field::access_control_allow_origin), 0U) << path;
+            EXPECT_EQ(res.count(http::field::access_control_allow_methods), 0U) << path;
+            EXPECT_EQ(res.count(http::field::access_control_expose_headers), 0U) << path;
+        }
+    }
+    EXPECT_EQ(
+        handle(http_request(http::verb::get, "/")).count(http::field::access_control_allow_origin),
+        0U
+    );
+}
+
+// With --auth off CORS would let any site the developer visits delete every pool: a page of
+// another site, or one on a rebound name, may call only what AWS leaves unsigned.
+TEST_F(app_handle, with_auth_off_a_site_elsewhere_cannot_call_what_aws_signs)
+{
+    auto const pool = make_pool().insert(f_);
+    for (auto const* origin : {"https://elsewhere.example", "http://rebind.example:9229", "null"})
+    {
+        auto req = aws_request("DeleteUserPool", json{{"UserPoolId", pool}}.dump());
+        req.set(http::field::origin, origin);
+        auto const res = handle(req);
+        EXPECT_EQ(res.result(), http::status::bad_request) << origin;
+        EXPECT_EQ(res["x-amzn-ErrorType"], "AccessDeniedException:") << origin;
+        EXPECT_EQ(res[http::field::access_control_allow_origin], "*") << origin;
+    }
+    EXPECT_TRUE(f_.store.find_user_pool(pool));
+    // What a web app's sign-in calls is unsigned on AWS too.
+    auto sign_in = aws_request(
+        "InitiateAuth",
+        R"({"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"nope","AuthParameters":{"USERNAME":"a","PASSWORD":"b"}})"
+    );
+    sign_in.set(http::field::origin, "https://elsewhere.example");
+    EXPECT_NE(handle(sign_in)["x-amzn-ErrorType"], "AccessDeniedException:");
+}
+
+TEST_F(app_handle, with_auth_off_a_page_of_this_machine_calls_anything)
+{
+    for (auto const* origin :
+         {"http://localhost:3000", "http://127.0.0.1:5173", "http://[::1]:8080"})
+    {
+        auto req = aws_request("ListUserPools", R"({"MaxResults":1})");
+        req.set(http::field::origin, origin);
+        EXPECT_EQ(handle(req).result(), http::status::ok) << origin;
+    }
+}
