@@ -245,6 +245,24 @@ aws_json::response app::handle(
     std::chrono::milliseconds* delay
 ) const noexcept
 {
+    try
+    {
+        return answer(req, peer_address, local_address, delay);
+    }
+    catch (...)
+    {
+        // Out of memory past answer()'s own catch blocks: still an answer, not an ended process.
+        return bare_internal_error(std::string{}, req.version());
+    }
+}
+
+aws_json::response app::answer(
+    aws_json::request const& req,
+    std::string_view peer_address,
+    std::string_view local_address,
+    std::chrono::milliseconds* delay
+) const
+{
     std::chrono::milliseconds held_back{0};
     auto const started = std::chrono::steady_clock::now();
     std::string request_id;

@@ -58,6 +58,14 @@ class app
     aws_json::response handle_discovery(
         aws_json::request const& req, std::string const& request_id, std::string_view local
     ) const;
+    // handle()'s work; it catches what the call throws, but building the answer or the log line
+    // may still run out of memory.
+    aws_json::response answer(
+        aws_json::request const& req,
+        std::string_view peer_address,
+        std::string_view local_address,
+        std::chrono::milliseconds* delay
+    ) const;
 
 public:
     explicit app(app_services services) : services_(std::move(services)) {}

@@ -132,6 +132,7 @@ std::string parse_rates_option(config& c, std::string const& text)
         auto [ptr, ec] = std::from_chars(value.data(), end, rate);
         if (ec != std::errc{} || ptr != end || !(rate > 0) || rate > 1e9)
         {
+            // NOLINTNEXTLINE(performance-inefficient-string-concatenation): leaves the loop
             return "'" + value + "' is not a rate above 0 for " + name;
         }
         c.throttle_rates.emplace_back(name, rate);

@@ -104,6 +104,7 @@ load_credentials(config const& settings, schema::service_model const& model)
             if (model.find_operation(operation) == nullptr)
             {
                 throw std::runtime_error(
+                    // NOLINTNEXTLINE(performance-inefficient-string-concatenation): throws
                     "AllowedOperations of " + id + " names " + operation +
                     ", which is not a cognito-idp operation"
                 );
