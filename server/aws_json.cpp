@@ -83,36 +83,40 @@ call decode(request const& req)
     }
     call c;
     c.operation = std::string{target.substr(target_prefix.size())};
-    std::string_view const body = req.body();
+    c.input = decode_input(req.body());
+    return c;
+}
+
+nlohmann::json decode_input(std::string_view body)
+{
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
     {
         // An empty body is an empty input, as botocore sends for operations without members.
-        c.input = nlohmann::json::object();
-        return c;
+        return nlohmann::json::object();
     }
-    if (auto common = parse_common_json(body))
+    auto read = read_client_json(body);
+    if (read.result == client_json::outcome::too_deep)
     {
-        c.input = std::move(*common);
+        throw errors::serialization(
+            "The body nests arrays and objects more than " + std::to_string(max_json_depth) +
+            " levels deep."
+        );
     }
-    else
-    {
-        c.input = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-    }
-    if (c.input.is_discarded())
+    if (read.result == client_json::outcome::not_json)
     {
         throw errors::serialization(
             "Unexpected character or end of input: the body is not valid JSON."
         );
     }
-    if (c.input.is_array())
+    if (read.value.is_array())
     {
         throw errors::serialization("Start of list found where not expected");
     }
-    if (!c.input.is_object())
+    if (!read.value.is_object())
     {
         throw errors::serialization("Expected a JSON object as the request body.");
     }
-    return c;
+    return std::move(read.value);
 }
 
 std::string_view signing_region(request const& req)

@@ -25,8 +25,13 @@ struct call
 };
 
 // Throws aws_error: UnknownOperationException for a missing or foreign X-Amz-Target,
-// SerializationException for a body that is not one JSON object.
+// SerializationException for a body that is not one JSON object (decode_input).
 call decode(request const& req);
+
+// The input of a call from its JSON body: an object ({} for an empty body). Throws
+// SerializationException for a body that is not one JSON object or nests deeper than
+// max_json_depth (server/json_read.hpp).
+nlohmann::json decode_input(std::string_view body);
 
 // The region of the SigV4 credential scope in the Authorization header, or "" when absent.
 // Throws InvalidSignatureException when it is not a region name (valid_region): the region

@@ -211,11 +211,7 @@ aws_json::response forget_device(
     app_services const& services, aws_json::request const& req, std::string const& request_id
 )
 {
-    auto const input = json::parse(req.body(), nullptr, /*allow_exceptions=*/false);
-    if (input.is_discarded() || !input.is_object())
-    {
-        throw errors::serialization("Expected a JSON object as the request body.");
-    }
+    auto const input = aws_json::decode_input(req.body());
     services.calls.invoke("AdminForgetDevice", input, call_info{request_id, {}, {}, {}});
     return answer(req, request_id, http::status::ok, json::object());
 }

@@ -5,6 +5,7 @@
 #include "server/console.hpp"
 #include "server/control_access.hpp"
 #include "server/faults.hpp"
+#include "server/json_read.hpp"
 #include "server/seed.hpp"
 #include "server/throttle.hpp"
 
@@ -244,16 +245,20 @@ aws_json::response faults(exchange const& x, std::string_view id)
     {
         return x.method_not_allowed();
     }
-    auto const body = json::parse(x.req.body(), nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded())
+    auto const body = read_client_json(x.req.body());
+    if (body.result != client_json::outcome::read)
     {
         return x.error(
-            http::status::bad_request, "InvalidFaultRuleException", "The body is not JSON."
+            http::status::bad_request,
+            "InvalidFaultRuleException",
+            body.result == client_json::outcome::too_deep
+                ? "The body nests more than " + std::to_string(max_json_depth) + " levels deep."
+                : "The body is not JSON."
         );
     }
     try
     {
-        return x.answer(http::status::ok, rules.add(body));
+        return x.answer(http::status::ok, rules.add(body.value));
     }
     catch (invalid_fault_rule const& e)
     {

@@ -301,6 +301,69 @@ std::optional<json> parse_common_json(std::string_view text)
     return out;
 }
 
+// Anything the reader reads is within the bound, so only what it leaves needs the scan.
+static_assert(static_cast<std::size_t>(max_depth) <= max_json_depth);
+
+bool nested_deeper_than(std::string_view text, std::size_t limit)
+{
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i)
+    {
+        char const c = text[i];
+        if (in_string)
+        {
+            if (c == '\\')
+            {
+                ++i; // the escaped character, a quote included
+            }
+            else if (c == '"')
+            {
+                in_string = false;
+            }
+            continue;
+        }
+        switch (c)
+        {
+        case '"':
+            in_string = true;
+            break;
+        case '[':
+        case '{':
+            if (++depth > limit)
+            {
+                return true;
+            }
+            break;
+        case ']':
+        case '}':
+            // Unbalanced text is not JSON; the parser refuses it.
+            depth = depth == 0 ? 0 : depth - 1;
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
+client_json read_client_json(std::string_view text)
+{
+    if (auto common = parse_common_json(text))
+    {
+        return {std::move(*common), client_json::outcome::read};
+    }
+    // Refused before nlohmann builds it: what is read is copied, compared and dumped recursively.
+    if (nested_deeper_than(text, max_json_depth))
+    {
+        return {json(json::value_t::discarded), client_json::outcome::too_deep};
+    }
+    auto value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    auto const result =
+        value.is_discarded() ? client_json::outcome::not_json : client_json::outcome::read;
+    return {std::move(value), result};
+}
+
 bool identical(json const& a, json const& b)
 {
     if (a.type() != b.type())

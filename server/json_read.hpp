@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -18,6 +19,33 @@ namespace cognitod
 // decides. Where this returns a value it is the one nlohmann::json::parse returns, member types
 // included (non-negative integers unsigned, negative ones signed; the last of repeated keys).
 std::optional<nlohmann::json> parse_common_json(std::string_view text);
+
+// The deepest nesting of arrays and objects read from a client. The model's deepest input nests 4
+// levels (CreateUserPool, Schema, an attribute, its constraints), so no real request comes near;
+// and at this depth nlohmann's copy, comparison and dump(), which recurse once per level, stay
+// well within any thread's stack. A 120 KB body of nested arrays overflowed it.
+constexpr std::size_t max_json_depth = 100;
+
+// Whether text nests arrays and objects more than limit levels deep. One pass over the bytes,
+// no recursion: brackets count outside strings only, so it is exact for valid JSON, and says
+// nothing of whether text is valid.
+bool nested_deeper_than(std::string_view text, std::size_t limit);
+
+// JSON from a client (request bodies, control and console bodies, seeds, tokens) as a value:
+// parse_common_json where it reads the text, else nlohmann::json::parse, and nothing at all when
+// the text nests deeper than max_json_depth. Every such text goes through here.
+struct client_json
+{
+    enum class outcome
+    {
+        read,     // value holds the text's value
+        not_json, // value is discarded
+        too_deep, // value is discarded: deeper than max_json_depth, whether valid or not
+    };
+    nlohmann::json value;
+    outcome result = outcome::read;
+};
+client_json read_client_json(std::string_view text);
 
 // Equal as values and as types, all the way down. nlohmann's == holds 1 (unsigned) and 1 (signed)
 // equal, but a request value's type decides how validation and the operations read it: the tests

@@ -2,6 +2,7 @@
 
 #include "schema/validator.hpp"
 #include "server/auth/encoding.hpp"
+#include "server/json_read.hpp"
 #include "server/operations/clients.hpp"
 #include "server/operations/common.hpp"
 #include "server/operations/devices.hpp"
@@ -49,31 +50,6 @@ std::string seed_path(std::string_view validation_path)
         out += (out.empty() ? "" : ".") + segment;
     }
     return out;
-}
-
-// Deeper than any real seed (about 8 levels), shallow enough that copying a validated part stays
-// well within the stack: nlohmann's copy recurses once per level.
-constexpr std::size_t max_depth = 100;
-
-// The deepest nesting of arrays and objects in value, counted without recursion.
-std::size_t nesting_depth(json const& value)
-{
-    std::size_t deepest = 0;
-    std::vector<std::pair<json const*, std::size_t>> pending{{&value, 1}};
-    while (!pending.empty())
-    {
-        auto const [node, depth] = pending.back();
-        pending.pop_back();
-        if (node->is_structured())
-        {
-            deepest = std::max(deepest, depth);
-            for (auto const& child : *node)
-            {
-                pending.emplace_back(&child, depth + 1);
-            }
-        }
-    }
-    return deepest;
 }
 
 class seeder
@@ -414,17 +390,18 @@ seed_outcome apply_seed(
     seed_mode mode
 )
 {
-    auto const doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded())
+    // The seeder copies parts before validating them; a hostile seed nested 400,000 levels deep
+    // overflowed the stack in that copy. Real seeds nest about 8 levels.
+    auto const read = read_client_json(text);
+    if (read.result == client_json::outcome::too_deep)
+    {
+        throw seed_error("$: nested more than " + std::to_string(max_json_depth) + " levels deep");
+    }
+    if (read.result == client_json::outcome::not_json)
     {
         throw seed_error("$: not valid JSON");
     }
-    // The seeder copies parts before validating them; a hostile seed nested 400,000 levels deep
-    // overflowed the stack in that copy.
-    if (nesting_depth(doc) > max_depth)
-    {
-        throw seed_error("$: nested more than " + std::to_string(max_depth) + " levels deep");
-    }
+    auto const& doc = read.value;
     auto const sha = auth::hex_encode(auth::sha256(text));
     std::lock_guard lock{store.mutex()};
     store.check_writable();

@@ -1,6 +1,7 @@
 #include "server/auth/jwt.hpp"
 
 #include "server/auth/encoding.hpp"
+#include "server/json_read.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -265,8 +266,9 @@ std::optional<decoded_jwt> decode_jwt(std::string_view token)
         return std::nullopt;
     }
     decoded_jwt out;
-    out.header = nlohmann::json::parse(*header, nullptr, /*allow_exceptions=*/false);
-    out.payload = nlohmann::json::parse(*payload, nullptr, /*allow_exceptions=*/false);
+    // A client's token is read before its signature is checked: bounded as a request body is.
+    out.header = read_client_json(*header).value;
+    out.payload = read_client_json(*payload).value;
     if (!out.header.is_object() || !out.payload.is_object())
     {
         return std::nullopt;

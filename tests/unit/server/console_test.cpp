@@ -246,6 +246,20 @@ TEST_F(console, forgetting_validates_the_input_as_the_operation_does)
     EXPECT_EQ(wrong_method.result(), http::status::method_not_allowed);
 }
 
+// The body is decoded as an AWS call's is: nested too deep, it never reaches the operation.
+TEST_F(console, forgetting_refuses_a_body_nested_deeper_than_a_request_may_be)
+{
+    auto const a = make_app();
+    auto const body = R"({"UserPoolId":")" + pool_ + R"(","Username":"alice","DeviceKey":")" +
+                      phone_ + R"(","Unknown":)" + std::string(60'000, '[') +
+                      std::string(60'000, ']') + "}";
+    auto const res = a.handle(
+        http_request(http::verb::post, "/_cognitod/ui/api/forget-device", body), "127.0.0.1"
+    );
+    EXPECT_EQ(res["x-amzn-ErrorType"], "SerializationException:");
+    EXPECT_TRUE(f_.store.find_device_by_key(phone_).has_value());
+}
+
 // What a page the developer opens elsewhere can send without a preflight: a text/plain POST, or
 // any POST with its own Origin. Neither forgets the device.
 TEST_F(console, a_page_on_another_origin_cannot_forget_a_device)

@@ -135,6 +135,19 @@ TEST_F(control_endpoints, refuses_a_bad_rule_with_400_naming_the_problem)
     );
 }
 
+// A rule's body is read as a request body is, with the same bound on its nesting.
+TEST_F(control_endpoints, refuses_a_rule_nested_deeper_than_a_request_may_be)
+{
+    auto const a = make_app();
+    auto const body = R"({"Operation":"DeleteUserPool","Error":"NotAuthorizedException","Match":)" +
+                      std::string(60'000, '[') + std::string(60'000, ']') + "}";
+    auto const res =
+        a.handle(http_request(http::verb::post, "/_cognitod/faults", body), "127.0.0.1");
+    EXPECT_EQ(res.result(), http::status::bad_request);
+    EXPECT_EQ(body_of(res).at("__type"), "InvalidFaultRuleException");
+    EXPECT_EQ(body_of(res).at("message"), "The body nests more than 100 levels deep.");
+}
+
 TEST_F(control_endpoints, reset_wipes_state_rules_and_buckets)
 {
     auto const a = make_app({}, /*throttled=*/true);

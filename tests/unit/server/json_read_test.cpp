@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 #include <string>
 
@@ -247,3 +248,48 @@ TEST(json_read, agrees_with_nlohmann_on_random_and_broken_texts)
 }
 
 } // namespace
+
+// The bound counts the brackets of arrays and objects, never those inside strings.
+TEST(json_read, counts_nesting_outside_strings_only)
+{
+    using cognitod::nested_deeper_than;
+    EXPECT_FALSE(nested_deeper_than(R"({"a":[1,{"b":[]}]})", 4));
+    EXPECT_TRUE(nested_deeper_than(R"({"a":[1,{"b":[]}]})", 3));
+    EXPECT_FALSE(nested_deeper_than(R"({"a":"[[[[{{{{"})", 1));
+    EXPECT_FALSE(nested_deeper_than(R"({"a":"\"[[[[", "b":"\\"})", 1));
+    EXPECT_TRUE(nested_deeper_than(R"({"a":"\\", "b":[[]]})", 2));
+    EXPECT_FALSE(nested_deeper_than("[]]]][]", 1));
+    EXPECT_FALSE(nested_deeper_than("", 0));
+}
+
+TEST(json_read, reads_client_json_nested_to_the_limit_and_no_deeper)
+{
+    using cognitod::client_json;
+    using cognitod::max_json_depth;
+    using cognitod::read_client_json;
+    auto const arrays = [](std::size_t depth)
+    { return std::string(depth, '[') + std::string(depth, ']'); };
+    auto const objects = [](std::size_t depth)
+    {
+        std::string text = "{}";
+        for (std::size_t i = 1; i < depth; ++i)
+        {
+            text = R"({"a":)" + text + "}";
+        }
+        return text;
+    };
+    for (auto const& nested : {std::function<std::string(std::size_t)>{arrays}, {objects}})
+    {
+        auto const at_limit = nested(max_json_depth);
+        auto const read = read_client_json(at_limit);
+        EXPECT_EQ(read.result, client_json::outcome::read) << at_limit;
+        EXPECT_TRUE(identical(read.value, json::parse(at_limit))) << at_limit;
+        auto const over = read_client_json(nested(max_json_depth + 1));
+        EXPECT_EQ(over.result, client_json::outcome::too_deep) << at_limit;
+        EXPECT_TRUE(over.value.is_discarded());
+    }
+    EXPECT_EQ(read_client_json(R"({"a":)").result, client_json::outcome::not_json);
+    EXPECT_EQ(read_client_json(R"({"a":1.5})").value, json({{"a", 1.5}}));
+    // Deep text is refused whether or not it is JSON.
+    EXPECT_EQ(read_client_json(std::string(200'000, '[')).result, client_json::outcome::too_deep);
+}

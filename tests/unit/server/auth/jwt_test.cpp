@@ -285,6 +285,17 @@ TEST(decode_jwt, rejects_a_header_or_payload_that_is_not_a_json_object)
     EXPECT_FALSE(decode_jwt(parts[0] + "." + garbage + "." + parts[2]));
 }
 
+// A token is read before its signature is checked, so its JSON is bounded as a body is.
+TEST(decode_jwt, rejects_a_payload_nested_deeper_than_a_request_may_be)
+{
+    auto const parts = segments(encode_jwt(signing_key(), {{"sub", "alice"}}));
+    auto const nested = [](std::size_t depth)
+    { return R"({"sub":)" + std::string(depth, '[') + std::string(depth, ']') + "}"; };
+    EXPECT_TRUE(decode_jwt(parts[0] + "." + base64url_encode(nested(99)) + "." + parts[2]));
+    EXPECT_FALSE(decode_jwt(parts[0] + "." + base64url_encode(nested(100)) + "." + parts[2]));
+    EXPECT_FALSE(decode_jwt(base64url_encode(nested(60'000)) + "." + parts[1] + "." + parts[2]));
+}
+
 // Keys
 
 TEST(rsa_key, kid_is_base64_of_the_sha256_of_the_der_public_key)

@@ -1,0 +1,219 @@
+// Every implemented operation, its members taken from the model, sent through app::handle into the
+// fuzzers' signed-in world (fuzz/harness.hpp): what no operation may answer with a server error,
+// and what every operation answers alike. Each call starts from the same database.
+#include "fuzz/harness.hpp"
+#include "fuzz/model_requests.hpp"
+#include "server/json_read.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace
+{
+
+using namespace cognitod::fuzzing;
+using cognitod::schema::operation_model;
+using cognitod::schema::shape;
+using nlohmann::json;
+
+struct model_world
+{
+    harness h{world::signed_in};
+    known_values values = world_values(h.signed_in);
+    std::vector<operation_model const*> operations; // implemented, with an input shape
+
+    model_world()
+    {
+        for (auto const& op : h.model.operations())
+        {
+            if (h.calls.implements(op.name) && op.input != nullptr)
+            {
+                operations.push_back(&op);
+            }
+        }
+    }
+};
+
+// Built once per test binary: seeding and signing in take a moment.
+model_world& the_world()
+{
+    static model_world w;
+    return w;
+}
+
+struct answer
+{
+    unsigned status = 0;
+    std::string type;
+    std::string message;
+};
+
+std::ostream& operator<<(std::ostream& out, answer const& a)
+{
+    return out << a.status << " " << a.type << ": " << a.message;
+}
+
+answer call(std::string_view operation, std::string body)
+{
+    auto& w = the_world();
+    w.h.reset();
+    auto const res = w.h.application.handle(aws_request(operation, std::move(body)), peer, local);
+    answer out{res.result_int(), {}, {}};
+    auto const parsed = json::parse(res.body(), nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_object() && res.result_int() >= 400)
+    {
+        out.type = parsed.value("__type", "");
+        out.message = parsed.value("message", parsed.value("Message", ""));
+    }
+    return out;
+}
+
+answer call(std::string_view operation, json const& input)
+{
+    return call(operation, input.dump());
+}
+
+bool is_required(shape const& at, std::string const& member)
+{
+    return std::find(at.required.begin(), at.required.end(), member) != at.required.end();
+}
+
+// The required members, each with the world's plausible value.
+json required_input(operation_model const& op)
+{
+    first_choices first;
+    body_writer writer{the_world().values, first};
+    return json::parse(writer.body(op));
+}
+
+// The required members and every optional one, each with its plausible value.
+json full_input(operation_model const& op)
+{
+    first_choices first;
+    body_writer writer{the_world().values, first};
+    auto input = required_input(op);
+    for (auto const& [name, member] : op.input->members)
+    {
+        if (!is_required(*op.input, name))
+        {
+            input[name] = json::parse(writer.value(op, name));
+        }
+    }
+    return input;
+}
+
+bool is_validation_error(answer const& a)
+{
+    return a.type == "InvalidParameterException" &&
+           a.message.find("validation error") != std::string::npos &&
+           a.message.find("detected: ") != std::string::npos;
+}
+
+// Arrays nested this deep: about 120 KB, enough to overflow the stack of a recursive copy.
+std::string deep_arrays(std::size_t depth = 60'000)
+{
+    return std::string(depth, '[') + std::string(depth, ']');
+}
+
+// input's text with "Unknown": <deep> as the last member of the object at member (the top when
+// empty), which becomes an object if it is not one.
+std::string with_deep_unknown(json input, std::string const& member)
+{
+    constexpr std::string_view mark = R"("@deep@")";
+    auto& target = member.empty() ? input : input[member];
+    if (!target.is_object())
+    {
+        target = json::object();
+    }
+    target["Unknown"] = "@deep@";
+    auto text = input.dump();
+    text.replace(text.find(mark), mark.size(), deep_arrays());
+    return text;
+}
+
+} // namespace
+
+// Unless the world's plausible inputs get past validation, the tests below would test the
+// validator alone and never reach a handler.
+TEST(every_operation, takes_the_plausible_inputs_past_validation)
+{
+    auto& w = the_world();
+    ASSERT_GE(w.operations.size(), 40U);
+    for (auto const* op : w.operations)
+    {
+        auto const required = call(op->name, required_input(*op));
+        EXPECT_FALSE(is_validation_error(required)) << op->name << " " << required;
+        auto const full = call(op->name, full_input(*op));
+        EXPECT_FALSE(is_validation_error(full)) << op->name << " " << full;
+    }
+}
+
+// 120 KB of nested arrays in an unknown member ended the process: the handlers of CreateUserPool,
+// UpdateUserPool, CreateUserPoolClient, SetUserPoolMfaConfig and ConfirmDevice copy structure
+// members whole, unknown members included, and nlohmann's copy recurses once per level.
+TEST(every_operation, refuses_an_unknown_member_nested_60000_deep_with_a_serialization_error)
+{
+    auto& w = the_world();
+    std::string const expected = "The body nests arrays and objects more than " +
+                                 std::to_string(cognitod::max_json_depth) + " levels deep.";
+    for (auto const* op : w.operations)
+    {
+        auto const base = full_input(*op);
+        std::vector<std::string> places{""};
+        for (auto const& [name, member] : op->input->members)
+        {
+            if (member->type == "structure" || member->type == "map")
+            {
+                places.push_back(name);
+            }
+        }
+        for (auto const& place : places)
+        {
+            auto const a = call(op->name, with_deep_unknown(base, place));
+            EXPECT_EQ(a.status, 400U) << op->name << " " << place << "\n" << a;
+            EXPECT_EQ(a.type, "SerializationException") << op->name << " " << place;
+            EXPECT_EQ(a.message, expected) << op->name << " " << place;
+        }
+    }
+}
+
+// ConfirmDevice takes no signature, even with --auth sigv4: any user who can sign in could end the
+// process with this call.
+TEST(every_operation, refuses_a_confirm_device_verifier_config_nested_60000_deep)
+{
+    auto& w = the_world();
+    json const input{
+        {"AccessToken", w.h.signed_in.access_token},
+        {"DeviceKey", w.h.signed_in.device_key},
+        {"DeviceSecretVerifierConfig",
+         {{"PasswordVerifier", "AAAA"}, {"Salt", "AAAA"}, {"Unknown", "@deep@"}}}};
+    auto text = input.dump();
+    text.replace(text.find(R"("@deep@")"), 8, deep_arrays());
+    auto const a = call("ConfirmDevice", text);
+    EXPECT_EQ(a.status, 400U) << a;
+    EXPECT_EQ(a.type, "SerializationException");
+}
+
+TEST(every_operation, reads_a_body_nested_to_the_limit_and_refuses_one_level_more)
+{
+    // The body and UserPoolTags are 2 levels; the tag's value, arrays, makes up the rest.
+    auto const body = [](std::size_t depth)
+    {
+        return std::string{R"({"PoolName":"p","UserPoolTags":{"k":)"} +
+               std::string(depth - 2, '[') + std::string(depth - 2, ']') + "}}";
+    };
+    auto const at_limit = call("CreateUserPool", body(cognitod::max_json_depth));
+    // Read, then refused as a list where the model has a string.
+    EXPECT_EQ(at_limit.message, "Start of list found where not expected") << at_limit;
+    auto const over = call("CreateUserPool", body(cognitod::max_json_depth + 1));
+    EXPECT_EQ(over.type, "SerializationException");
+    EXPECT_EQ(
+        over.message,
+        "The body nests arrays and objects more than " + std::to_string(cognitod::max_json_depth) +
+            " levels deep."
+    );
+}
