@@ -116,6 +116,12 @@ nlohmann::json decode_input(std::string_view body)
     {
         throw errors::serialization("Expected a JSON object as the request body.");
     }
+    // A null member counts as absent (some SDKs send null for "not set"): dropped here, neither
+    // validation nor the handlers see it. Only a body with a null in it needs the walk.
+    if (body.find("null") != std::string_view::npos)
+    {
+        drop_null_members(read.value);
+    }
     return std::move(read.value);
 }
 

@@ -28,9 +28,9 @@ struct call
 // SerializationException for a body that is not one JSON object (decode_input).
 call decode(request const& req);
 
-// The input of a call from its JSON body: an object ({} for an empty body). Throws
-// SerializationException for a body that is not one JSON object or nests deeper than
-// max_json_depth (server/json_read.hpp).
+// The input of a call from its JSON body: an object ({} for an empty body) in which members whose
+// value is null are dropped at every depth, as absent. Throws SerializationException for a body
+// that is not one JSON object or nests deeper than max_json_depth (server/json_read.hpp).
 nlohmann::json decode_input(std::string_view body);
 
 // The region of the SigV4 credential scope in the Authorization header, or "" when absent.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace cognitod
 {
@@ -362,6 +363,42 @@ client_json read_client_json(std::string_view text)
     auto const result =
         value.is_discarded() ? client_json::outcome::not_json : client_json::outcome::read;
     return {std::move(value), result};
+}
+
+void drop_null_members(json& value)
+{
+    std::vector<json*> pending{&value};
+    while (!pending.empty())
+    {
+        json& node = *pending.back();
+        pending.pop_back();
+        if (node.is_object())
+        {
+            for (auto it = node.begin(); it != node.end();)
+            {
+                if (it->is_null())
+                {
+                    it = node.erase(it);
+                    continue;
+                }
+                if (it->is_structured())
+                {
+                    pending.push_back(&*it);
+                }
+                ++it;
+            }
+        }
+        else if (node.is_array())
+        {
+            for (auto& element : node)
+            {
+                if (element.is_structured())
+                {
+                    pending.push_back(&element);
+                }
+            }
+        }
+    }
 }
 
 bool identical(json const& a, json const& b)

@@ -47,6 +47,10 @@ struct client_json
 };
 client_json read_client_json(std::string_view text);
 
+// Removes every object member whose value is null, at every depth (map entries too): a JSON null
+// is how some SDKs spell "not set". Array elements stay, null or not. No recursion.
+void drop_null_members(nlohmann::json& value);
+
 // Equal as values and as types, all the way down. nlohmann's == holds 1 (unsigned) and 1 (signed)
 // equal, but a request value's type decides how validation and the operations read it: the tests
 // and the fuzzer check parse_common_json against nlohmann::json::parse with this.

@@ -293,3 +293,14 @@ TEST(json_read, reads_client_json_nested_to_the_limit_and_no_deeper)
     // Deep text is refused whether or not it is JSON.
     EXPECT_EQ(read_client_json(std::string(200'000, '[')).result, client_json::outcome::too_deep);
 }
+
+TEST(json_read, drops_null_members_at_every_depth_and_keeps_null_elements)
+{
+    auto value = json::parse(R"({"a":null,"b":{"c":null,"d":1,"e":{"f":null}},)"
+                             R"("g":[null,{"h":null,"i":[null]}],"j":"null"})");
+    cognitod::drop_null_members(value);
+    EXPECT_EQ(value, json::parse(R"({"b":{"d":1,"e":{}},"g":[null,{"i":[null]}],"j":"null"})"));
+    json top = nullptr;
+    cognitod::drop_null_members(top);
+    EXPECT_TRUE(top.is_null());
+}
