@@ -2,6 +2,8 @@
 # Runs each libFuzzer target (fuzz/) for a bounded time over a copy of its committed corpus and
 # prints, per target, the seconds, executions, executions per second and the corpus size.
 #   scripts/fuzz.sh [seconds]     seconds per target: the argument, else $FUZZ_SECONDS, else 60
+# The targets run side by side, so the whole run takes about that long whatever their number; on
+# a machine with fewer cores than targets they share the cores.
 # Uses the fuzzers of $FUZZ_BUILD (default build/test, which scripts/test.sh builds), configuring
 # and building them there first when they are missing. A crash, leak, UB report or timeout
 # (-timeout=10: a hang is a finding) fails the run; the input that caused it is kept under
@@ -11,10 +13,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="${FUZZ_BUILD:-$root/build/test}"
 seconds="${1:-${FUZZ_SECONDS:-60}}"
 artifacts="$build/fuzz-artifacts"
-targets=(request_fuzzer validator_fuzzer)
-declare -A max_len=([request_fuzzer]=8192 [validator_fuzzer]=4096)
+targets=(request_fuzzer validator_fuzzer operation_fuzzer)
+declare -A max_len=([request_fuzzer]=8192 [validator_fuzzer]=4096 [operation_fuzzer]=4096)
+# operation_fuzzer's bytes are choices and a short input is a plain call: libFuzzer's slow growth
+# of input lengths would keep it from the odd values nested in structures for the whole run.
+declare -A options=([operation_fuzzer]=-len_control=0)
 
-if [[ ! -x "$build/fuzz/request_fuzzer" || ! -x "$build/fuzz/validator_fuzzer" ]]; then
+missing=0
+for target in "${targets[@]}"; do
+    [[ -x "$build/fuzz/$target" ]] || missing=1
+done
+if [[ $missing -eq 1 ]]; then
     "$root/scripts/install-deps.sh" test
     # CMake cannot switch a configured tree to another compiler in one run: start a g++ tree afresh.
     if [[ -f "$build/CMakeCache.txt" ]] &&
@@ -39,17 +48,22 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
 
-# One process per target, side by side: each uses one core.
+# One process per target, side by side.
 declare -A pid
 for target in "${targets[@]}"; do
     name=${target%_fuzzer}
-    # New inputs go to the copy, never into the repository.
-    cp -r "$root/fuzz/corpus/$name" "$work/$name"
+    # New inputs go to the copy, never into the repository. operation_fuzzer's inputs are choices,
+    # not requests: it starts from nothing.
+    mkdir -p "$work/$name"
+    if [[ -d "$root/fuzz/corpus/$name" ]]; then
+        cp -r "$root/fuzz/corpus/$name/." "$work/$name/"
+    fi
     dict=()
     if [[ -f "$root/fuzz/$name.dict" ]]; then
         dict=("-dict=$root/fuzz/$name.dict")
     fi
-    "$build/fuzz/$target" "$work/$name" "${dict[@]}" \
+    # shellcheck disable=SC2086 # no option or one, unquoted
+    "$build/fuzz/$target" "$work/$name" "${dict[@]}" ${options[$target]:-} \
         -max_total_time="$seconds" -max_len="${max_len[$target]}" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$name-" \
         >"$work/$name.log" 2>&1 &
