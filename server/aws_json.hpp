@@ -18,6 +18,7 @@ constexpr std::string_view content_type = "application/x-amz-json-1.1";
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
 
+// NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json's default constructor does not throw
 struct call
 {
     std::string operation; // "AdminForgetDevice"

@@ -104,6 +104,7 @@ bool console_admits(aws_json::request const& req, std::string_view rest, std::st
            same_token(query_parameters(req.target()).value("token", ""), token);
 }
 
+// 200 while cognitod can serve every call; 503 with the reason once the store refuses writes.
 aws_json::response health(exchange const& x)
 {
     if (!x.reading())

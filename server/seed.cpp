@@ -103,6 +103,7 @@ class seeder
                                (shape != nullptr && shape->find_member(key) != nullptr);
             if (!known)
             {
+                // NOLINTNEXTLINE(performance-inefficient-string-concatenation): fail() throws
                 fail(path + "." + key, "unknown member");
             }
         }

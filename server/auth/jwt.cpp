@@ -214,9 +214,9 @@ nlohmann::ordered_json java_hash_order(std::vector<std::pair<std::string, nlohma
         { return (java_hash(a.first) & (capacity - 1)) < (java_hash(b.first) & (capacity - 1)); }
     );
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for (auto& [name, value] : claims)
+    for (auto const& [name, value] : claims)
     {
-        out[name] = std::move(value);
+        out[name] = value; // converted into ordered_json: a copy either way
     }
     return out;
 }
@@ -274,7 +274,7 @@ std::optional<decoded_jwt> decode_jwt(std::string_view token)
         return std::nullopt;
     }
     out.signing_input = std::string{token.substr(0, second)};
-    out.signature = std::move(*signature);
+    out.signature = *signature;
     return out;
 }
 

@@ -51,6 +51,7 @@ nlohmann::ordered_json java_hash_order(std::vector<std::pair<std::string, nlohma
 // header.payload.signature, compact JSON with '/' escaped as Cognito (json-smart) writes it.
 std::string encode_jwt(rsa_key const& key, nlohmann::ordered_json const& payload);
 
+// NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json's default constructor does not throw
 struct decoded_jwt
 {
     nlohmann::json header;
