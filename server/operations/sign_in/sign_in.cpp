@@ -1,8 +1,8 @@
-#include "server/operations/sign_in.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 #include "server/auth/encoding.hpp"
 #include "server/operations/common.hpp"
-#include "server/operations/devices.hpp"
+#include "server/operations/devices/devices.hpp"
 
 #include <openssl/crypto.h>
 

@@ -1,8 +1,8 @@
 // CreateUserPool, DescribeUserPool, ListUserPools, UpdateUserPool, DeleteUserPool.
-#include "server/operations/user_pools.hpp"
+#include "server/operations/pools/user_pools.hpp"
 
 #include "server/operations/common.hpp"
-#include "server/operations/pool_schema.hpp"
+#include "server/operations/pools/pool_schema.hpp"
 
 namespace cognitod
 {

@@ -1,6 +1,6 @@
 // The pool's OpenID discovery document and key set, served on cognitod's own port.
 #include "server/aws_error.hpp"
-#include "server/operations/sign_in.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 namespace cognitod
 {

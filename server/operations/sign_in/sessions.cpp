@@ -2,8 +2,8 @@
 #include "server/auth/encoding.hpp"
 #include "server/auth/jwt.hpp"
 #include "server/operations/common.hpp"
-#include "server/operations/mfa.hpp"
-#include "server/operations/sign_in.hpp"
+#include "server/operations/mfa/mfa.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 #include <openssl/crypto.h>
 

@@ -2,11 +2,11 @@
 // GetTokensFromRefreshToken.
 #include "server/auth/encoding.hpp"
 #include "server/auth/passwords.hpp"
-#include "server/operations/auth_flows.hpp"
+#include "server/operations/sign_in/auth_flows.hpp"
 #include "server/operations/common.hpp"
-#include "server/operations/mfa.hpp"
-#include "server/operations/pool_schema.hpp"
-#include "server/operations/sign_in.hpp"
+#include "server/operations/mfa/mfa.hpp"
+#include "server/operations/pools/pool_schema.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 #include <algorithm>
 

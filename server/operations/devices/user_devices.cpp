@@ -2,8 +2,8 @@
 // ListDevices, UpdateDeviceStatus, ForgetDevice. They act on the token's own user only.
 #include "server/auth/encoding.hpp"
 #include "server/operations/common.hpp"
-#include "server/operations/devices.hpp"
-#include "server/operations/sign_in.hpp"
+#include "server/operations/devices/devices.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 namespace cognitod
 {

@@ -1,5 +1,5 @@
 // AdminGetDevice, AdminListDevices, AdminUpdateDeviceStatus, AdminForgetDevice.
-#include "server/operations/devices.hpp"
+#include "server/operations/devices/devices.hpp"
 
 #include "server/operations/common.hpp"
 

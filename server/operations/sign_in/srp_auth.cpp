@@ -3,7 +3,7 @@
 // server holds (the user's from their password, the device's from ConfirmDevice).
 #include "server/auth/encoding.hpp"
 #include "server/auth/srp.hpp"
-#include "server/operations/auth_flows.hpp"
+#include "server/operations/sign_in/auth_flows.hpp"
 #include "server/operations/common.hpp"
 
 #include <openssl/crypto.h>

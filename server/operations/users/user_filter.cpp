@@ -1,4 +1,4 @@
-#include "server/operations/user_filter.hpp"
+#include "server/operations/users/user_filter.hpp"
 
 #include "server/aws_error.hpp"
 

@@ -1,4 +1,4 @@
-#include "server/operations/pool_schema.hpp"
+#include "server/operations/pools/pool_schema.hpp"
 
 #include "server/aws_error.hpp"
 

@@ -1,9 +1,9 @@
 // CreateUserPoolClient, DescribeUserPoolClient, ListUserPoolClients, UpdateUserPoolClient,
 // DeleteUserPoolClient.
-#include "server/operations/clients.hpp"
+#include "server/operations/clients/clients.hpp"
 
 #include "server/operations/common.hpp"
-#include "server/operations/sign_in.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 #include <algorithm>
 

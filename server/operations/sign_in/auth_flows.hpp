@@ -2,7 +2,7 @@
 // server/operations/auth*.cpp.
 #pragma once
 
-#include "server/operations/sign_in.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 #include <optional>
 #include <string>

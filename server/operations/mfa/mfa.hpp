@@ -1,7 +1,7 @@
 // Multi-factor authentication: the pool's and the user's settings, and the MFA step of a sign-in.
 #pragma once
 
-#include "server/operations/sign_in.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 #include <optional>
 

@@ -1,12 +1,12 @@
 // AdminCreateUser, AdminGetUser, AdminDeleteUser, AdminSetUserPassword, AdminDisableUser,
 // AdminEnableUser, AdminUpdateUserAttributes, ListUsers.
-#include "server/operations/users.hpp"
+#include "server/operations/users/users.hpp"
 
 #include "server/auth/passwords.hpp"
 #include "server/operations/common.hpp"
-#include "server/operations/mfa.hpp"
-#include "server/operations/pool_schema.hpp"
-#include "server/operations/user_filter.hpp"
+#include "server/operations/mfa/mfa.hpp"
+#include "server/operations/pools/pool_schema.hpp"
+#include "server/operations/users/user_filter.hpp"
 
 #include <algorithm>
 #include <set>

@@ -1,9 +1,9 @@
 // SetUserPoolMfaConfig, GetUserPoolMfaConfig, AdminSetUserMFAPreference, SetUserMFAPreference,
 // AssociateSoftwareToken, VerifySoftwareToken, and the MFA step of a sign-in.
-#include "server/operations/mfa.hpp"
+#include "server/operations/mfa/mfa.hpp"
 
 #include "server/auth/totp.hpp"
-#include "server/operations/auth_flows.hpp"
+#include "server/operations/sign_in/auth_flows.hpp"
 #include "server/operations/common.hpp"
 
 namespace cognitod
