@@ -17,7 +17,7 @@ base=docker.io/library/debian:bookworm-slim
 if ! podman image exists "$base" && ! podman pull -q "$base" >/dev/null 2>&1; then
     echo "bootstrapping $base from Debian's packages (no registry reachable)"
     rootfs=$(mktemp -d)
-    debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
+    debootstrap --variant=minbase bookworm "$rootfs" >/dev/null
     tar -C "$rootfs" -c . | podman import - "$base" >/dev/null
     rm -rf "$rootfs"
 fi

@@ -3,7 +3,7 @@
 #include "server/control_access.hpp"
 #include "server/cors.hpp"
 #include "server/faults.hpp"
-#include "server/operations/sign_in.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 #include "server/throttle.hpp"
 
 #include <array>

@@ -3,11 +3,11 @@
 #include "schema/validator.hpp"
 #include "server/auth/encoding.hpp"
 #include "server/json_read.hpp"
-#include "server/operations/clients.hpp"
+#include "server/operations/clients/clients.hpp"
 #include "server/operations/common.hpp"
-#include "server/operations/devices.hpp"
-#include "server/operations/user_pools.hpp"
-#include "server/operations/users.hpp"
+#include "server/operations/devices/devices.hpp"
+#include "server/operations/pools/user_pools.hpp"
+#include "server/operations/users/users.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,5 +1,5 @@
 // The pool's jwks.json and openid-configuration documents.
-#include "server/operations/sign_in.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 #include "unit/server/fixture.hpp"
 
 #include <gtest/gtest.h>

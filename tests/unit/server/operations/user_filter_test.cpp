@@ -1,5 +1,5 @@
 #include "server/aws_error.hpp"
-#include "server/operations/user_filter.hpp"
+#include "server/operations/users/user_filter.hpp"
 
 #include <gtest/gtest.h>
 
