@@ -1,5 +1,6 @@
 #include "server/auth/encoding.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -139,6 +140,11 @@ std::string hmac_sha256(std::string_view key, std::string_view message)
         &size
     );
     return {reinterpret_cast<char const*>(digest.data()), size};
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 } // namespace cognitod::auth

@@ -104,3 +104,17 @@ TEST(sha256, matches_the_fips_180_vectors)
         hex_encode(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
 }
+
+TEST(constant_time_equal, accepts_equal_bytes_only)
+{
+    EXPECT_TRUE(constant_time_equal("", ""));
+    EXPECT_TRUE(constant_time_equal(std::string{"a\0b", 3}, std::string{"a\0b", 3}));
+    EXPECT_FALSE(constant_time_equal("secret", "secreT"));
+    EXPECT_FALSE(constant_time_equal(std::string{"a\0b", 3}, std::string{"a\0c", 3}));
+}
+
+TEST(constant_time_equal, rejects_a_prefix)
+{
+    EXPECT_FALSE(constant_time_equal("secret", "secre"));
+    EXPECT_FALSE(constant_time_equal("", "s"));
+}
