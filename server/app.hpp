@@ -2,39 +2,16 @@
 // Immutable after construction; handle() is safe to call from several threads at once.
 #pragma once
 
-#include "server/auth/sigv4.hpp"
+#include "server/app_services.hpp"
 #include "server/aws_json.hpp"
 #include "server/config.hpp"
 #include "server/control.hpp"
-#include "server/dispatcher.hpp"
-#include "server/logger.hpp"
 
 #include <chrono>
 #include <string_view>
 
 namespace cognitod
 {
-
-class fault_rules;
-class throttle;
-
-// Everything the app needs, built once in main (or in a test) and outliving the app.
-struct app_services
-{
-    schema::service_model const& model;
-    storage::store& store;
-    dispatcher const& calls;
-    clock const& time;
-    id_source& ids;
-    logger const& log;
-    std::string region;
-    std::string account_id;
-    // The optional stages of a call, each thread-safe on its own; null where switched off.
-    auth::sigv4::credential_set const* credentials = nullptr; // --auth sigv4
-    fault_rules* faults = nullptr;                            // /_cognitod/faults
-    throttle* limiter = nullptr;                              // --throttle aws
-    control_settings control{};
-};
 
 class app
 {

@@ -1,7 +1,6 @@
 #include "server/console.hpp"
 
-#include "server/app.hpp"
-#include "server/control.hpp"
+#include "server/query_string.hpp"
 
 #include <charconv>
 #include <cstdint>

@@ -4,6 +4,7 @@
 // those services are.
 #pragma once
 
+#include "server/app_services.hpp"
 #include "server/aws_json.hpp"
 
 #include <span>
@@ -13,8 +14,6 @@
 
 namespace cognitod
 {
-
-struct app_services;
 
 namespace console
 {

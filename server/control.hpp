@@ -3,30 +3,14 @@
 // thread-safe as those services are.
 #pragma once
 
+#include "server/app_services.hpp"
 #include "server/aws_json.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace cognitod
 {
-
-struct app_services;
-
-// Who may use the control endpoints: nobody (enabled false), anyone, or holders of the token; and
-// under which names besides loopback and the address a connection arrived on (control_access.hpp).
-struct control_settings
-{
-    bool enabled = true;
-    std::string token;                        // empty: no token needed
-    std::vector<std::string> allowed_hosts{}; // --allowed-hosts
-};
-
-// A target's ?a=b&c=d as a JSON object of strings (percent-decoded; '+' is a space).
-nlohmann::json query_parameters(std::string_view target);
 
 // Answers one request whose path starts with /_cognitod/. local_address is where the connection
 // arrived ("127.0.0.1:9229"), one of the names the Host may give.
