@@ -9,8 +9,6 @@
 #include "server/seed.hpp"
 #include "server/throttle.hpp"
 
-#include <openssl/crypto.h>
-
 #include <mutex>
 
 namespace cognitod
@@ -61,12 +59,6 @@ struct exchange
     }
 };
 
-bool same_token(std::string_view offered, std::string const& token)
-{
-    return offered.size() == token.size() &&
-           CRYPTO_memcmp(offered.data(), token.data(), token.size()) == 0;
-}
-
 // The token from X-Cognitod-Control-Token or "Authorization: Bearer <token>", compared in
 // constant time.
 bool token_accepted(aws_json::request const& req, std::string const& token)
@@ -84,7 +76,7 @@ bool token_accepted(aws_json::request const& req, std::string const& token)
             offered = auth->value().substr(bearer.size());
         }
     }
-    return same_token(offered, token);
+    return auth::constant_time_equal(offered, token);
 }
 
 // The console's exceptions to the header rule: a browser opening a link sends no header, so its
@@ -101,7 +93,7 @@ bool console_admits(aws_json::request const& req, std::string_view rest, std::st
         return true;
     }
     return console::is_page(rest) &&
-           same_token(query_parameters(req.target()).value("token", ""), token);
+           auth::constant_time_equal(query_parameters(req.target()).value("token", ""), token);
 }
 
 // 200 while cognitod can serve every call; 503 with the reason once the store refuses writes.

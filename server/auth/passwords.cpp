@@ -1,8 +1,7 @@
 #include "server/auth/passwords.hpp"
 
+#include "server/auth/encoding.hpp"
 #include "server/auth/srp.hpp"
-
-#include <openssl/crypto.h>
 
 #include <algorithm>
 
@@ -91,8 +90,7 @@ bool password_matches(
     }
     auto const candidate =
         srp::verifier(srp::private_key(stored.salt, srp::pool_name(pool_id), username, password));
-    return candidate.size() == stored.verifier.size() &&
-           CRYPTO_memcmp(candidate.data(), stored.verifier.data(), candidate.size()) == 0;
+    return constant_time_equal(candidate, stored.verifier);
 }
 
 std::string generate_password(nlohmann::json const& policy, id_source& ids)

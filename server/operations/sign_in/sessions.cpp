@@ -5,8 +5,6 @@
 #include "server/operations/mfa/mfa.hpp"
 #include "server/operations/sign_in/sign_in.hpp"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 
 namespace cognitod
@@ -77,8 +75,7 @@ json revoke_token(request_context& ctx, json const& input)
     if (!client->secret.empty())
     {
         auto const given = input.value("ClientSecret", std::string{});
-        if (given.size() != client->secret.size() ||
-            CRYPTO_memcmp(given.data(), client->secret.data(), given.size()) != 0)
+        if (!auth::constant_time_equal(given, client->secret))
         {
             throw aws_error("UnauthorizedException", "Client authentication failed.");
         }
