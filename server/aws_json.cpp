@@ -1,5 +1,6 @@
 #include "server/aws_json.hpp"
 
+#include "server/auth/encoding.hpp"
 #include "server/json_read.hpp"
 #include "server/json_text.hpp"
 
@@ -40,10 +41,8 @@ std::string header_text(std::string_view message)
         }
         else if (byte < 0x20U || byte == 0x7FU)
         {
-            constexpr std::string_view hex = "0123456789ABCDEF";
             header += "\\u00";
-            header += hex[byte >> 4U];
-            header += hex[byte & 0xFU];
+            auth::append_hex(header, byte, auth::hex_case::upper);
         }
         else
         {

@@ -1,5 +1,7 @@
 #include "server/control_access.hpp"
 
+#include "server/auth/encoding.hpp"
+
 #include <algorithm>
 #include <optional>
 
@@ -8,18 +10,6 @@ namespace cognitod
 
 namespace
 {
-
-std::string lower(std::string_view text)
-{
-    std::string out{text};
-    std::transform(
-        out.begin(),
-        out.end(),
-        out.begin(),
-        [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); }
-    );
-    return out;
-}
 
 // A Host or an origin's authority, in lower case: "[::1]" keeps its brackets, a name loses the
 // trailing dot of its absolute form ("localhost." is localhost), the port is "" when not given.
@@ -35,7 +25,9 @@ authority split_authority(std::string_view text)
     if (text.starts_with('['))
     {
         auto const close = text.find(']');
-        out.host = lower(text.substr(0, close == std::string_view::npos ? text.size() : close + 1));
+        out.host = auth::ascii_lower(
+            text.substr(0, close == std::string_view::npos ? text.size() : close + 1)
+        );
         if (close != std::string_view::npos && text.substr(close + 1).starts_with(':'))
         {
             out.port = std::string{text.substr(close + 2)};
@@ -49,7 +41,7 @@ authority split_authority(std::string_view text)
         out.port = std::string{text.substr(colon + 1)};
         text = text.substr(0, colon);
     }
-    out.host = lower(text);
+    out.host = auth::ascii_lower(text);
     if (out.host.size() > 1 && out.host.back() == '.')
     {
         out.host.pop_back();
@@ -85,9 +77,9 @@ std::string normal_origin(std::string_view origin)
     auto const separator = origin.find("://");
     if (separator == std::string_view::npos)
     {
-        return lower(origin);
+        return auth::ascii_lower(origin);
     }
-    auto const scheme = lower(origin.substr(0, separator));
+    auto const scheme = auth::ascii_lower(origin.substr(0, separator));
     auto const where = split_authority(origin.substr(separator + 3));
     bool const default_port = where.port.empty() || (scheme == "http" && where.port == "80") ||
                               (scheme == "https" && where.port == "443");

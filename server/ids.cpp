@@ -1,5 +1,7 @@
 #include "server/ids.hpp"
 
+#include "server/auth/encoding.hpp"
+
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -74,7 +76,6 @@ std::string random_from(std::string_view alphabet, std::size_t n)
 
 std::string format_uuid(std::array<unsigned char, 16> const& b)
 {
-    constexpr std::string_view hex = "0123456789abcdef";
     std::string text;
     text.reserve(36);
     for (std::size_t i = 0; i < b.size(); ++i)
@@ -83,8 +84,7 @@ std::string format_uuid(std::array<unsigned char, 16> const& b)
         {
             text.push_back('-');
         }
-        text.push_back(hex[b[i] >> 4U]);
-        text.push_back(hex[b[i] & 0x0fU]);
+        auth::append_hex(text, b[i], auth::hex_case::lower);
     }
     return text;
 }

@@ -9,6 +9,44 @@
 namespace cognitod::auth
 {
 
+void append_hex(std::string& out, unsigned char byte, hex_case letters)
+{
+    std::string_view const digits =
+        letters == hex_case::lower ? "0123456789abcdef" : "0123456789ABCDEF";
+    out.push_back(digits[byte >> 4U]);
+    out.push_back(digits[byte & 0x0fU]);
+}
+
+int hex_digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+    {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f')
+    {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F')
+    {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+std::string ascii_lower(std::string_view text)
+{
+    std::string out{text};
+    for (char& c : out)
+    {
+        if (c >= 'A' && c <= 'Z')
+        {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
 std::string base64_encode(std::string_view bytes)
 {
     std::string out(4 * ((bytes.size() + 2) / 3), '\0');
@@ -69,35 +107,17 @@ std::optional<std::string> base64_decode(std::string_view text)
 
 std::string hex_encode(std::string_view bytes)
 {
-    constexpr std::string_view digits = "0123456789abcdef";
     std::string out;
     out.reserve(bytes.size() * 2);
-    for (unsigned char b : bytes)
+    for (unsigned char const b : bytes)
     {
-        out.push_back(digits[b >> 4U]);
-        out.push_back(digits[b & 0x0fU]);
+        append_hex(out, b, hex_case::lower);
     }
     return out;
 }
 
 std::optional<std::string> hex_decode(std::string_view text)
 {
-    auto const nibble = [](char c) -> int
-    {
-        if (c >= '0' && c <= '9')
-        {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f')
-        {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F')
-        {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
     if (text.empty())
     {
         return std::nullopt;
@@ -107,8 +127,8 @@ std::optional<std::string> hex_decode(std::string_view text)
     out.reserve(padded_text.size() / 2);
     for (std::size_t i = 0; i < padded_text.size(); i += 2)
     {
-        int const high = nibble(padded_text[i]);
-        int const low = nibble(padded_text[i + 1]);
+        int const high = hex_digit_value(padded_text[i]);
+        int const low = hex_digit_value(padded_text[i + 1]);
         if (high < 0 || low < 0)
         {
             return std::nullopt;

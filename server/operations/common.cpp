@@ -55,18 +55,6 @@ bool usernames_case_sensitive(storage::user_pool const& pool)
 namespace
 {
 
-std::string ascii_lower(std::string_view text)
-{
-    std::string out{text};
-    std::transform(
-        out.begin(),
-        out.end(),
-        out.begin(),
-        [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); }
-    );
-    return out;
-}
-
 bool contains(json const& settings, std::string_view member, std::string_view value)
 {
     auto const list = settings.find(member);
@@ -114,7 +102,7 @@ std::vector<storage::user> users_with_attribute(
 
 std::string username_key(storage::user_pool const& pool, std::string_view username)
 {
-    return usernames_case_sensitive(pool) ? std::string{username} : ascii_lower(username);
+    return usernames_case_sensitive(pool) ? std::string{username} : auth::ascii_lower(username);
 }
 
 std::optional<storage::user>

@@ -118,3 +118,28 @@ TEST(constant_time_equal, rejects_a_prefix)
     EXPECT_FALSE(constant_time_equal("secret", "secre"));
     EXPECT_FALSE(constant_time_equal("", "s"));
 }
+
+TEST(append_hex, writes_the_byte_in_the_case_asked)
+{
+    std::string out = "%";
+    append_hex(out, 0xaf, hex_case::upper);
+    append_hex(out, 0x0a, hex_case::lower);
+    EXPECT_EQ(out, "%AF0a");
+}
+
+TEST(hex_digit_value, reads_either_case_and_refuses_the_rest)
+{
+    EXPECT_EQ(hex_digit_value('0'), 0);
+    EXPECT_EQ(hex_digit_value('9'), 9);
+    EXPECT_EQ(hex_digit_value('a'), 10);
+    EXPECT_EQ(hex_digit_value('F'), 15);
+    EXPECT_EQ(hex_digit_value('g'), -1);
+    EXPECT_EQ(hex_digit_value('%'), -1);
+}
+
+TEST(ascii_lower, folds_ascii_letters_only)
+{
+    EXPECT_EQ(ascii_lower("Host-NAME_09"), "host-name_09");
+    // UTF-8 bytes, É here, pass through untouched.
+    EXPECT_EQ(ascii_lower("\xC3\x89T\xC3\x89"), "\xC3\x89t\xC3\x89");
+}
