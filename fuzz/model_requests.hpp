@@ -10,6 +10,7 @@
 #pragma once
 
 #include "schema/service_model.hpp"
+#include "server/auth/encoding.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -120,10 +121,8 @@ class body_writer
             }
             else if (byte < 0x20U)
             {
-                constexpr std::string_view hex = "0123456789abcdef";
                 out_ += "\\u00";
-                out_ += hex[byte >> 4U];
-                out_ += hex[byte & 0xFU];
+                auth::append_hex(out_, byte, auth::hex_case::lower);
             }
             else
             {
