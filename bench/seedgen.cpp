@@ -197,8 +197,9 @@ seedgen_result generate(seedgen_options const& options)
                 first_rows_seed(options).dump(),
                 seed_mode::once
             );
-            auto const pool = store.find_user_pool(options.pool_id);
-            first = *store.find_user(pool->seq, bench_username(0));
+            auto const reader = store.read();
+            auto const pool = reader->find_user_pool(options.pool_id);
+            first = *reader->find_user(pool->seq, bench_username(0));
         }
 
         // Nothing reads the file until it is complete, and a failure deletes it: no journal, no

@@ -26,7 +26,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -175,10 +174,10 @@ struct harness
     {
         apply_seed(model, store, ids, t0, region, account_id, seed, seed_mode::always);
         {
-            std::lock_guard lock{store.mutex()};
+            auto writer = store.write();
             for (auto const* id : {pool_1, pool_2})
             {
-                store.set_pool_signing_keys(store.find_user_pool(id)->seq, keys_json.dump());
+                writer->set_pool_signing_keys(writer->find_user_pool(id)->seq, keys_json.dump());
             }
         }
         if (w == world::signed_in)
@@ -226,10 +225,10 @@ struct harness
 
     std::string image()
     {
-        std::lock_guard lock{store.mutex()};
+        auto const writer = store.write();
         sqlite3_int64 size = 0;
         std::unique_ptr<unsigned char, decltype(&sqlite3_free)> bytes{
-            sqlite3_serialize(store.db().handle(), "main", &size, 0), &sqlite3_free};
+            sqlite3_serialize(writer->db().handle(), "main", &size, 0), &sqlite3_free};
         if (!bytes)
         {
             throw std::runtime_error("cannot serialise the seeded database");
@@ -240,7 +239,7 @@ struct harness
     // Puts the seeded database back and restarts the ids where seeding left them.
     void reset()
     {
-        std::lock_guard lock{store.mutex()};
+        auto const writer = store.write();
         auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(snapshot.size()));
         if (copy == nullptr)
         {
@@ -250,7 +249,7 @@ struct harness
         auto const size = static_cast<sqlite3_int64>(snapshot.size());
         // SQLite owns the copy from here on, whether or not the call succeeds.
         if (sqlite3_deserialize(
-                store.db().handle(),
+                writer->db().handle(),
                 "main",
                 copy,
                 size,

@@ -9,8 +9,6 @@
 #include "server/seed.hpp"
 #include "server/throttle.hpp"
 
-#include <mutex>
-
 namespace cognitod
 {
 
@@ -149,12 +147,9 @@ aws_json::response seed(exchange const& x)
 // The outbox: every code cognitod would have sent, for tests and demos to read.
 aws_json::response messages(exchange const& x)
 {
-    auto& store = x.services.store;
-    std::lock_guard lock{store.mutex()};
     if (x.req.method() == http::verb::delete_)
     {
-        store.check_writable();
-        store.clear_messages();
+        x.services.store.write()->clear_messages();
         return x.answer(http::status::ok, json::object());
     }
     if (!x.reading())
@@ -162,8 +157,11 @@ aws_json::response messages(exchange const& x)
         return x.method_not_allowed();
     }
     auto const query = query_parameters(x.req.target());
+    auto const messages = x.services.store.read()->list_messages(
+        query.value("pool", ""), query.value("username", "")
+    );
     json list = json::array();
-    for (auto const& m : store.list_messages(query.value("pool", ""), query.value("username", "")))
+    for (auto const& m : messages)
     {
         list.push_back({
             {"UserPoolId", m.pool_id},
@@ -187,10 +185,7 @@ aws_json::response reset(exchange const& x)
     {
         return x.method_not_allowed();
     }
-    {
-        std::lock_guard lock{x.services.store.mutex()};
-        x.services.store.wipe();
-    }
+    x.services.store.write()->wipe();
     if (x.services.faults != nullptr)
     {
         x.services.faults->clear();

@@ -6,7 +6,6 @@
 #include "schema/service_model.hpp"
 #include "server/operations/operations.hpp"
 
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,9 +58,9 @@ class dispatcher
         return output;
     }
 
-    // Writes run on the writer under the store's lock (BEGIN IMMEDIATE) and bump its version
-    // once committed, unless the store refuses them (storage::unwritable_error: its file is
-    // gone); reads run on a reader of their own (BEGIN DEFERRED), beside the writer.
+    // Writes run on the writer's lease (BEGIN IMMEDIATE), which raises the store's version once
+    // a commit is made, unless the store refuses them (storage::unwritable_error: its file is
+    // gone); reads run on a read lease (BEGIN DEFERRED), beside the writer, where a write fails.
     template <class Fn> json in_transaction(access mode, call_info const& info, Fn&& fn) const
     {
         if (mode == access::read)
@@ -71,13 +70,10 @@ class dispatcher
                 *reader, storage::transaction_mode::deferred, info, std::forward<Fn>(fn)
             );
         }
-        std::lock_guard lock{store_.mutex()};
-        store_.check_writable();
-        json output = in_transaction_on(
-            store_, storage::transaction_mode::immediate, info, std::forward<Fn>(fn)
+        auto writer = store_.write();
+        return in_transaction_on(
+            *writer, storage::transaction_mode::immediate, info, std::forward<Fn>(fn)
         );
-        store_.note_write();
-        return output;
     }
 
 public:

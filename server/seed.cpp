@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
-#include <mutex>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -404,18 +403,16 @@ seed_outcome apply_seed(
     }
     auto const& doc = read.value;
     auto const sha = auth::hex_encode(auth::sha256(text));
-    std::lock_guard lock{store.mutex()};
-    store.check_writable();
-    storage::transaction tx{store.db(), storage::transaction_mode::immediate};
-    if (mode == seed_mode::once && store.seed_applied(sha))
+    auto writer = store.write();
+    storage::transaction tx{writer->db(), storage::transaction_mode::immediate};
+    if (mode == seed_mode::once && writer->seed_applied(sha))
     {
         return {};
     }
-    request_context ctx{store, ids, now_ms, region, account_id, "seed", "", ""};
+    request_context ctx{*writer, ids, now_ms, region, account_id, "seed", "", ""};
     auto const outcome = seeder{model, ctx}.run(doc);
-    store.record_seed(sha, now_ms);
+    writer->record_seed(sha, now_ms);
     tx.commit();
-    store.note_write();
     return outcome;
 }
 

@@ -153,25 +153,30 @@ public:
     void insert_message(message const& m);
     std::vector<message> list_messages(std::string_view pool_id, std::string_view username);
     void clear_messages();
+    // Removes every pool, user and device, and the applied-seed record and the outbox with them.
+    void wipe();
 
     // Seeds: a seed's SHA-256 is recorded once it has been applied.
     bool seed_applied(std::string_view sha256);
     void record_seed(std::string_view sha256, std::int64_t now);
 };
 
-// A database's connections: the writer (this object's own queries), readers for read-only
-// transactions, and a checkpointer that runs WAL checkpoints off the request path.
-// A file database in WAL mode gets one reader connection per concurrent read transaction, opened
-// on demand; an in-memory database cannot be shared between connections, so its readers are the
-// writer, taken under mutex().
-// Thread-safe: writes hold mutex() for their whole transaction; read() may be called from any
-// thread; version() and note_write() are atomic.
-class store : public queries
+// A database's connections: the writer, readers for read-only transactions, and a checkpointer
+// that runs WAL checkpoints off the request path. The writer is reached only through a
+// write_lease, which holds the writer's lock; a file database in WAL mode gets one reader
+// connection per concurrent read transaction, opened on demand; an in-memory database cannot be
+// shared between connections, so its read leases lend the writer, locked.
+// Thread-safe: write() and read() may be called from any thread; version() is atomic.
+class store
 {
+    queries writer_; // guarded by mutex_
     std::string path_;
     durability level_;
     std::mutex mutex_;
     std::atomic<std::uint64_t> version_{1};
+
+    // Set by the writer's commit hook: a transaction committed during the current write lease.
+    bool committed_ = false; // guarded by mutex_
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<queries>> idle_readers_; // guarded by readers_mutex_
@@ -204,22 +209,29 @@ class store : public queries
     bool shared() const noexcept;
     void give_back(std::unique_ptr<queries> reader) noexcept;
     static int on_commit(void* self, sqlite3* db, char const* name, int wal_pages) noexcept;
+    static int on_writer_commit(void* self) noexcept;
     void run_checkpoints(database& conn) noexcept;
     std::pair<int, int> copy_wal(database& conn) noexcept;
     // True when the path no longer names the file the writer opened.
     bool file_moved() const noexcept;
     // Records that it does not (once), and reports it.
     void record_loss() noexcept;
+    // Throws unwritable_error when the database file was found deleted, renamed or replaced.
+    // Called holding mutex_, before a write lease is given. Costs an atomic load, and one stat()
+    // for the first write after each of the checkpointer's looks, so a write that follows a quiet
+    // spell sees a file lost in it; writes within a second of a loss may still be acknowledged.
+    void check_writable();
 
 public:
     // Commits that add this many WAL pages (4 KiB each) wake the checkpointer at once.
     static constexpr int checkpoint_pages = 1000;
     // SQLite starts the WAL file over only when a write begins with all of it copied back, which
     // a stream of writes never allows; past this length the checkpointer copies the last pages
-    // with mutex() held, so the next write starts it over and the WAL stays bounded (128 MiB).
-    // That hold lasts as long as the checkpoint's two syncs (the database file flushed just
-    // before, so they write little): 10-20 ms with 1,000,000 devices on this project's virtual
-    // disk. It should still come seldom: at the fastest update rate measured, every few seconds.
+    // with the writer's lock held, so the next write starts it over and the WAL stays bounded
+    // (128 MiB). That hold lasts as long as the checkpoint's two syncs (the database file flushed
+    // just before, so they write little): 10-20 ms with 1,000,000 devices on this project's
+    // virtual disk. It should still come seldom: at the fastest update rate measured, every few
+    // seconds.
     static constexpr int restart_pages = 32 * checkpoint_pages;
 
     // Opens (creating when missing) and migrates the database at path (":memory:" allowed).
@@ -233,9 +245,33 @@ public:
     // Stops the checkpointer, closes the readers, and checkpoints the whole WAL into the database.
     ~store();
 
-    // Guards the writer: hold it across a transaction that may write and every call made inside
-    // it.
-    std::mutex& mutex() noexcept { return mutex_; }
+    // The writer, with its lock held for the lease's life: every transaction that may write, and
+    // every call made inside it, runs within one. When a lease that saw a commit ends, the store's
+    // version is raised (the writer's commit hook records the commit, so no writer can forget).
+    class write_lease
+    {
+        friend class store;
+        store* owner_;
+        std::unique_lock<std::mutex> lock_;
+
+        // Throws unwritable_error as check_writable(), releasing lock.
+        write_lease(store& owner, std::unique_lock<std::mutex> lock);
+
+    public:
+        write_lease(write_lease const&) = delete;
+        write_lease& operator=(write_lease const&) = delete;
+        write_lease(write_lease&&) noexcept = default;
+        write_lease& operator=(write_lease&&) = delete;
+        ~write_lease();
+
+        queries& operator*() const noexcept { return owner_->writer_; }
+        queries* operator->() const noexcept { return &owner_->writer_; }
+    };
+    // Waits for the writer. Throws unwritable_error when the database file was found deleted,
+    // renamed or replaced (see check_writable()).
+    write_lease write();
+    // The same when no one holds the writer now, else nullopt: for tests of who holds it.
+    std::optional<write_lease> try_write();
 
     // A reader for one read transaction, returned to the store when the lease ends.
     class read_lease
@@ -252,27 +288,17 @@ public:
         read_lease& operator=(read_lease&&) = delete;
         ~read_lease();
 
-        queries& operator*() const noexcept { return reader_ ? *reader_ : *owner_; }
+        queries& operator*() const noexcept { return reader_ ? *reader_ : owner_->writer_; }
         queries* operator->() const noexcept { return &**this; }
     };
     read_lease read() { return read_lease{*this}; }
 
     // A number that grows with every committed write, so a watcher (the web console) can tell
-    // "changed since" without reading the tables. Writers call note_write() after commit, while
-    // they still hold mutex(); a reader holding mutex() sees the version of what it reads, and
-    // one that loads version() before its first read sees at least that version.
+    // "changed since" without reading the tables. A write lease raises it as it ends, before it
+    // lets the writer go: a read lease on the writer sees the version of what it reads, and one
+    // that loads version() before its first read sees at least that version.
     std::uint64_t version() const noexcept { return version_.load(); }
-    void note_write() noexcept { ++version_; }
 
-    // Removes every pool, user and device (the applied-seed record and the outbox too), and
-    // counts as a write. The caller holds mutex(). Throws unwritable_error as check_writable().
-    void wipe();
-
-    // Throws unwritable_error when the database file was found deleted, renamed or replaced.
-    // Writers call it holding mutex(), before they begin. Costs an atomic load, and one stat()
-    // for the first write after each of the checkpointer's looks, so a write that follows a quiet
-    // spell sees a file lost in it; writes within a second of a loss may still be acknowledged.
-    void check_writable();
     // Why writes are refused, or "" while they are not; looks at the file now. Thread-safe.
     std::string fault();
     // report(reason) is called once when the file is found lost, on the thread that finds it (at

@@ -31,17 +31,19 @@ static_assert(store::restart_pages * 4096 < 142606336);
 } // namespace
 
 store::store(std::string const& path, durability level)
-    : queries(open_writer(path, level)), path_(path), level_(level)
+    : writer_(open_writer(path, level)), path_(path), level_(level)
 {
+    auto& db = writer_.db();
+    sqlite3_commit_hook(db.handle(), &store::on_writer_commit, this);
     if (!shared())
     {
         return;
     }
     remember_file();
-    db().exec(wal_size_limit);
+    db.exec(wal_size_limit);
     // A WAL hook replaces SQLite's automatic checkpoints (they are one too), which would run inside
     // whichever request commits past the threshold and stall it; the checkpointer does them.
-    sqlite3_wal_hook(db().handle(), &store::on_commit, this);
+    sqlite3_wal_hook(db.handle(), &store::on_commit, this);
     // A connection of its own: the writer's stays free for requests while this one copies. Opened
     // here rather than on the thread, where the file could be gone already.
     checkpointer_ = std::thread([this, conn = database{path_, level_, open_mode::existing}](
@@ -63,12 +65,12 @@ store::~store()
     {
         return;
     }
-    sqlite3_wal_hook(db().handle(), nullptr, nullptr);
+    sqlite3_wal_hook(writer_.db().handle(), nullptr, nullptr);
     idle_readers_.clear();
     try
     {
         // With every other connection closed this copies the whole WAL back and empties it.
-        db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        writer_.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
     catch (...) // NOLINT(bugprone-empty-catch): never throw from a destructor; the WAL stays valid
     {
@@ -104,6 +106,13 @@ int store::on_commit(void* self, sqlite3* /*db*/, char const* /*name*/, int wal_
         s.checkpoint_wake_.notify_one();
     }
     return SQLITE_OK;
+}
+
+int store::on_writer_commit(void* self) noexcept
+{
+    // Called inside the commit, before it is done: the version is raised when the lease ends.
+    static_cast<store*>(self)->committed_ = true;
+    return 0; // commit
 }
 
 namespace
@@ -207,6 +216,37 @@ void store::run_checkpoints(database& conn) noexcept
     }
 }
 
+store::write_lease::write_lease(store& owner, std::unique_lock<std::mutex> lock)
+    : owner_(&owner), lock_(std::move(lock))
+{
+    owner.check_writable();
+}
+
+store::write_lease::~write_lease()
+{
+    // Before the lock goes, so that whoever takes it next sees the version of what it reads.
+    if (lock_.owns_lock() && owner_->committed_)
+    {
+        owner_->committed_ = false;
+        ++owner_->version_;
+    }
+}
+
+store::write_lease store::write()
+{
+    return write_lease{*this, std::unique_lock{mutex_}};
+}
+
+std::optional<store::write_lease> store::try_write()
+{
+    std::unique_lock lock{mutex_, std::try_to_lock};
+    if (!lock.owns_lock())
+    {
+        return std::nullopt;
+    }
+    return write_lease{*this, std::move(lock)};
+}
+
 store::read_lease::read_lease(store& owner) : owner_(&owner)
 {
     if (!owner.shared())
@@ -246,13 +286,6 @@ store::read_lease::~read_lease()
     {
         owner_->give_back(std::move(reader_));
     }
-}
-
-void store::wipe()
-{
-    check_writable();
-    db().exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
-    note_write();
 }
 
 } // namespace cognitod::storage

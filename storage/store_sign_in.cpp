@@ -280,4 +280,9 @@ void queries::clear_messages()
     db_.exec("DELETE FROM messages");
 }
 
+void queries::wipe()
+{
+    db_.exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
+}
+
 } // namespace cognitod::storage

@@ -18,7 +18,6 @@
 #include <condition_variable>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -433,8 +432,7 @@ TEST(http_server, serves_16_concurrent_connections_of_20_requests_each)
         t.join();
     }
     EXPECT_EQ(ok.load(), connections * requests);
-    std::lock_guard lock{server.store().mutex()};
-    EXPECT_EQ(server.store().list_user_pools(0, 1000).size(), connections * requests / 2U);
+    EXPECT_EQ(server.store().read()->list_user_pools(0, 1000).size(), connections * requests / 2U);
 }
 
 // Clients at once on four I/O threads over a database file: writes on the writer, reads on

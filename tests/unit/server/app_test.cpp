@@ -343,7 +343,7 @@ TEST_F(app_handle, reset_wipes_the_store)
     make_pool().insert(f_);
     auto const res = handle(http_request(http::verb::post, "/_cognitod/reset"));
     EXPECT_EQ(res.result(), http::status::ok);
-    EXPECT_TRUE(f_.store.list_user_pools(0, 10).empty());
+    EXPECT_TRUE(f_.store.read()->list_user_pools(0, 10).empty());
 }
 
 TEST_F(app_handle, seed_applies_the_body)
@@ -360,7 +360,7 @@ TEST_F(app_handle, seed_applies_the_body)
             {{"PoolsCreated", 1}, {"ClientsCreated", 0}, {"UsersCreated", 1}, {"DevicesCreated", 0}}
         )
     );
-    EXPECT_TRUE(f_.store.find_user_pool("us-east-1_Seeded1"));
+    EXPECT_TRUE(f_.store.read()->find_user_pool("us-east-1_Seeded1"));
 }
 
 TEST_F(app_handle, seed_answers_a_bad_seed_with_400_naming_the_path)
@@ -387,8 +387,8 @@ TEST_F(app_handle, a_storage_failure_in_admin_forget_device_is_a_500_and_changes
     auto const pool = make_pool().with_device_tracking().insert(f_);
     auto const alice = make_user("alice").insert(f_, pool);
     auto const key = make_device().insert(f_, alice);
-    f_.store.db().exec("CREATE TRIGGER fail_forget BEFORE DELETE ON devices "
-                       "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    f_.store.write()->db().exec("CREATE TRIGGER fail_forget BEFORE DELETE ON devices "
+                                "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
     json const input{{"UserPoolId", pool}, {"Username", "alice"}, {"DeviceKey", key}};
 
     auto const res = handle(aws_request("AdminForgetDevice", input.dump()));
@@ -398,7 +398,7 @@ TEST_F(app_handle, a_storage_failure_in_admin_forget_device_is_a_500_and_changes
     EXPECT_EQ(body_of(res).at("__type"), "InternalErrorException");
     // The storage's own words stay in the log, not on the wire.
     EXPECT_EQ(res.body().find("disk I/O"), std::string::npos);
-    f_.store.db().exec("DROP TRIGGER fail_forget");
+    f_.store.write()->db().exec("DROP TRIGGER fail_forget");
     EXPECT_EQ(f_.call("AdminGetDevice", input).at("Device").at("DeviceKey"), key);
 }
 
@@ -406,14 +406,14 @@ TEST_F(app_handle, a_storage_failure_halfway_through_a_call_rolls_all_of_it_back
 {
     auto const pool = make_pool().insert(f_);
     // AdminCreateUser writes the user, then its attributes; the second write fails.
-    f_.store.db().exec("CREATE TRIGGER fail_attributes BEFORE INSERT ON user_attributes "
-                       "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    f_.store.write()->db().exec("CREATE TRIGGER fail_attributes BEFORE INSERT ON user_attributes "
+                                "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     json const input{{"UserPoolId", pool}, {"Username", "zoe"}, {"MessageAction", "SUPPRESS"}};
 
     auto const res = handle(aws_request("AdminCreateUser", input.dump()));
 
     EXPECT_EQ(res.result(), http::status::internal_server_error);
-    f_.store.db().exec("DROP TRIGGER fail_attributes");
+    f_.store.write()->db().exec("DROP TRIGGER fail_attributes");
     EXPECT_AWS_ERROR(
         f_,
         "AdminGetUser",
@@ -535,7 +535,7 @@ TEST_F(app_handle, with_auth_off_a_site_elsewhere_cannot_call_what_aws_signs)
         EXPECT_EQ(res["x-amzn-ErrorType"], "AccessDeniedException:") << origin;
         EXPECT_EQ(res[http::field::access_control_allow_origin], "*") << origin;
     }
-    EXPECT_TRUE(f_.store.find_user_pool(pool));
+    EXPECT_TRUE(f_.store.read()->find_user_pool(pool));
     // What a web app's sign-in calls is unsigned on AWS too.
     auto sign_in = aws_request(
         "InitiateAuth",

@@ -7,7 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <unistd.h>
 
@@ -175,17 +175,20 @@ TEST(console_state, is_read_beside_a_write_that_holds_the_writer)
         logger const log{log_level::error};
         app const a{services_of(f, log)};
 
-        std::unique_lock writer{f.store.mutex()};
-        cognitod::storage::transaction pending{
-            f.store.db(), cognitod::storage::transaction_mode::immediate};
-        f.store.delete_user_pool(f.store.find_user_pool(pool)->seq);
+        std::optional writer{f.store.write()};
+        std::optional<cognitod::storage::transaction> pending;
+        pending.emplace((*writer)->db(), cognitod::storage::transaction_mode::immediate);
+        (*writer)->delete_user_pool((*writer)->find_user_pool(pool)->seq);
         auto state = std::async(
             std::launch::async,
             [&]
             { return a.handle(http_request(http::verb::get, "/_cognitod/ui/api/state"), "::1"); }
         );
         bool const answered = state.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-        writer.unlock(); // let a state call that waits for it finish, so the test can end
+        // Roll back and let the writer go, so that a state call waiting for it finishes and the
+        // test can end.
+        pending.reset();
+        writer.reset();
         ASSERT_TRUE(answered) << "the state call waited for the writer's lock";
         auto const res = state.get();
         ASSERT_EQ(res.result(), http::status::ok) << res.body();
@@ -257,7 +260,7 @@ TEST_F(console, forgetting_refuses_a_body_nested_deeper_than_a_request_may_be)
         http_request(http::verb::post, "/_cognitod/ui/api/forget-device", body), "127.0.0.1"
     );
     EXPECT_EQ(res["x-amzn-ErrorType"], "SerializationException:");
-    EXPECT_TRUE(f_.store.find_device_by_key(phone_).has_value());
+    EXPECT_TRUE(f_.store.read()->find_device_by_key(phone_).has_value());
 }
 
 // What a page the developer opens elsewhere can send without a preflight: a text/plain POST, or

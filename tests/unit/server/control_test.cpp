@@ -255,7 +255,7 @@ TEST_F(control_endpoints, refuse_a_host_that_is_not_cognitods_own)
         EXPECT_EQ(a.handle(reset, "127.0.0.1", "127.0.0.1:9229").result(), http::status::forbidden)
             << host;
     }
-    EXPECT_EQ(f_.store.list_user_pools(0, 10).size(), 1U);
+    EXPECT_EQ(f_.store.read()->list_user_pools(0, 10).size(), 1U);
 }
 
 TEST_F(control_endpoints, answer_loopback_names_and_the_address_they_listen_on)
@@ -312,7 +312,7 @@ TEST_F(control_endpoints, refuse_a_request_from_another_origin)
         EXPECT_EQ(a.handle(read, "127.0.0.1", "127.0.0.1:9229").result(), http::status::forbidden)
             << origin;
     }
-    EXPECT_EQ(f_.store.list_user_pools(0, 10).size(), 1U);
+    EXPECT_EQ(f_.store.read()->list_user_pools(0, 10).size(), 1U);
 }
 
 TEST_F(control_endpoints, answer_their_own_origin)
@@ -366,7 +366,7 @@ TEST_F(control_endpoints, refuse_a_post_that_does_not_declare_json)
     auto bare = http_request(http::verb::post, "/_cognitod/reset");
     bare.erase(http::field::content_type);
     EXPECT_EQ(a.handle(bare, "127.0.0.1").result(), http::status::unsupported_media_type);
-    EXPECT_EQ(f_.store.list_user_pools(0, 10).size(), 1U);
+    EXPECT_EQ(f_.store.read()->list_user_pools(0, 10).size(), 1U);
     EXPECT_TRUE(body_of(a.handle(http_request(http::verb::get, "/_cognitod/faults"), "127.0.0.1"))
                     .at("Rules")
                     .empty());

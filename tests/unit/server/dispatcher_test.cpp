@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -10,6 +11,12 @@ namespace
 {
 
 using namespace cognitod::testing;
+
+std::int64_t count_users(fixture& f, std::string const& pool)
+{
+    auto const reader = f.store.read();
+    return reader->count_users(reader->find_user_pool(pool)->seq);
+}
 
 } // namespace
 
@@ -76,9 +83,9 @@ TEST(dispatcher, a_refused_write_leaves_the_store_unchanged_and_usable)
     static_cast<void>(f.error_of(
         "AdminCreateUser", {{"UserPoolId", pool}, {"Username", "a"}, {"TemporaryPassword", "x"}}
     ));
-    EXPECT_EQ(f.store.count_users(f.store.find_user_pool(pool)->seq), 0);
+    EXPECT_EQ(count_users(f, pool), 0);
     make_user("a").insert(f, pool);
-    EXPECT_EQ(f.store.count_users(f.store.find_user_pool(pool)->seq), 1);
+    EXPECT_EQ(count_users(f, pool), 1);
 }
 
 TEST(dispatcher, refuses_a_model_without_an_implemented_operation)

@@ -220,8 +220,9 @@ public:
                  {"Permanent", true}}
             );
         }
-        auto const pool = f.store.find_user_pool(pool_id);
-        out.id = f.store.find_user_by_sub(pool->seq, out.sub)->id;
+        auto const reader = f.store.read();
+        auto const pool = reader->find_user_pool(pool_id);
+        out.id = reader->find_user_by_sub(pool->seq, out.sub)->id;
         return out;
     }
 };
@@ -264,7 +265,7 @@ public:
     {
         device_.key = "us-east-1_" + f.ids.uuid();
         device_.user_id = owner.id;
-        f.store.insert_device(device_);
+        f.store.write()->insert_device(device_);
         return device_.key;
     }
 };

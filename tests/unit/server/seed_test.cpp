@@ -68,7 +68,7 @@ std::string seed_failure(fixture& f, std::string const& text)
 
 std::size_t pool_count(fixture& f)
 {
-    return f.store.list_user_pools(0, 100).size();
+    return f.store.read()->list_user_pools(0, 100).size();
 }
 
 json get_user(fixture& f, std::string const& username)
@@ -132,7 +132,7 @@ TEST(apply_seed, once_skips_a_seed_already_applied)
     auto const second = seed(f, demo_seed(), seed_mode::once);
     EXPECT_FALSE(second.applied);
     EXPECT_EQ(second.devices_created, 0);
-    EXPECT_FALSE(f.store.find_device_by_key(phone_key)) << "the forgotten device came back";
+    EXPECT_FALSE(f.store.read()->find_device_by_key(phone_key)) << "the forgotten device came back";
 }
 
 TEST(apply_seed, always_recreates_only_what_is_missing)
@@ -148,7 +148,7 @@ TEST(apply_seed, always_recreates_only_what_is_missing)
     EXPECT_EQ(second.pools_created, 0);
     EXPECT_EQ(second.users_created, 0);
     EXPECT_EQ(second.devices_created, 1);
-    EXPECT_TRUE(f.store.find_device_by_key(phone_key));
+    EXPECT_TRUE(f.store.read()->find_device_by_key(phone_key));
     EXPECT_EQ(pool_count(f), 1U);
 }
 
@@ -180,8 +180,9 @@ TEST(apply_seed, a_bad_seed_leaves_the_store_unchanged)
     doc["UserPools"].push_back({{"PoolName", "second"}, {"Users", {{{"Username", 5}}}}});
     static_cast<void>(seed_failure(f, doc.dump()));
     EXPECT_EQ(pool_count(f), 0U);
-    EXPECT_FALSE(f.store.find_device_by_key(phone_key));
-    cognitod::storage::statement seeds{f.store.db().handle(), "SELECT count(*) FROM applied_seeds"};
+    EXPECT_FALSE(f.store.read()->find_device_by_key(phone_key));
+    auto const reader = f.store.read();
+    cognitod::storage::statement seeds{reader->db().handle(), "SELECT count(*) FROM applied_seeds"};
     ASSERT_TRUE(seeds.step());
     EXPECT_EQ(seeds.column_int64(0), 0);
 }

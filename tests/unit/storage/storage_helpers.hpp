@@ -1,6 +1,8 @@
-// Test helpers for storage/: rows built with readable defaults, inserted into an in-memory store.
+// Test helpers for storage/: rows built with readable defaults, inserted into an in-memory
+// database's queries.
 #pragma once
 
+#include "storage/migrations.hpp"
 #include "storage/store.hpp"
 
 #include <sqlite3.h>
@@ -15,6 +17,15 @@ namespace cognitod::storage::testing
 {
 
 constexpr std::int64_t t0 = 1'715'100'742'022; // a fixed instant, in milliseconds
+
+// The queries over a fresh in-memory database, migrated: what a store's writer is, for the tests
+// of the queries themselves (the store's connections and leases have tests of their own).
+inline queries memory_queries()
+{
+    database db{":memory:"};
+    migrate(db);
+    return queries{std::move(db)};
+}
 
 class pool_row
 {

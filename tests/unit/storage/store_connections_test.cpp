@@ -49,12 +49,13 @@ protected:
 TEST_F(store_file, a_reader_sees_the_last_commit_while_a_write_is_open)
 {
     store s{path_};
-    make_pool("us-east-1_committed").insert(s);
-    transaction tx{s.db(), transaction_mode::immediate};
-    make_pool("us-east-1_pending").insert(s);
+    auto writer = s.write();
+    make_pool("us-east-1_committed").insert(*writer);
+    transaction tx{writer->db(), transaction_mode::immediate};
+    make_pool("us-east-1_pending").insert(*writer);
 
     auto reader = s.read();
-    EXPECT_NE(&*reader, &s);
+    EXPECT_NE(&*reader, &*writer);
     EXPECT_TRUE(reader->find_user_pool("us-east-1_committed"));
     EXPECT_FALSE(reader->find_user_pool("us-east-1_pending"));
     tx.commit();
@@ -63,13 +64,13 @@ TEST_F(store_file, a_reader_sees_the_last_commit_while_a_write_is_open)
 TEST_F(store_file, a_reader_sees_settings_the_writer_changes_after_it_read_them)
 {
     store s{path_};
-    auto pool = make_pool().insert(s);
+    auto pool = make_pool().insert(*s.write());
     {
         auto reader = s.read();
         ASSERT_EQ(reader->find_user_pool(pool.id)->settings->at("MfaConfiguration"), "OFF");
     }
     pool.settings.edit()["MfaConfiguration"] = "ON";
-    s.update_user_pool(pool);
+    s.write()->update_user_pool(pool);
     auto reader = s.read();
     EXPECT_EQ(reader->find_user_pool(pool.id)->settings->at("MfaConfiguration"), "ON");
 }
@@ -99,7 +100,7 @@ TEST_F(store_file, readers_are_reused_once_returned)
 TEST_F(store_file, readers_on_other_threads_see_whole_commits_while_the_writer_writes)
 {
     store s{path_};
-    auto const pool = make_pool().insert(s);
+    auto const pool = make_pool().insert(*s.write());
     std::atomic<bool> done{false};
     std::atomic<int> torn{0};
     std::vector<std::thread> readers;
@@ -126,14 +127,13 @@ TEST_F(store_file, readers_on_other_threads_see_whole_commits_while_the_writer_w
     }
     for (int i = 0; i < 200; ++i)
     {
-        std::lock_guard lock{s.mutex()};
-        transaction tx{s.db(), transaction_mode::immediate};
+        auto writer = s.write();
+        transaction tx{writer->db(), transaction_mode::immediate};
         make_user("user" + std::to_string(i))
             .with("email", "u@example.com")
             .with("name", "U")
-            .insert(s, pool);
+            .insert(*writer, pool);
         tx.commit();
-        s.note_write();
     }
     done = true;
     for (auto& t : readers)
@@ -141,16 +141,16 @@ TEST_F(store_file, readers_on_other_threads_see_whole_commits_while_the_writer_w
         t.join();
     }
     EXPECT_EQ(torn, 0);
-    EXPECT_EQ(rows(s, "users"), 200);
+    EXPECT_EQ(rows(*s.read(), "users"), 200);
 }
 
 TEST_F(store_file, the_checkpointer_copies_commits_into_the_database_file)
 {
     store s{path_};
     auto const before = fs::file_size(path_);
-    auto big = make_pool("us-east-1_large").insert(s);
+    auto big = make_pool("us-east-1_large").insert(*s.write());
     big.settings = nlohmann::json{{"Padding", std::string(256 * 1024, 'x')}};
-    s.update_user_pool(big);
+    s.write()->update_user_pool(big);
 
     // The checkpointer looks at least once a second; nothing else copies the WAL back.
     auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
@@ -169,17 +169,17 @@ TEST_F(store_file, a_stream_of_writes_keeps_the_wal_bounded)
     // restart_pages the checkpointer copies the rest with the writer's lock held; without that,
     // the file would hold a frame for every commit below.
     store s{path_};
-    auto const pool = make_pool().insert(s);
-    auto const alice = make_user("alice").insert(s, pool);
-    auto d = make_device(device_key(1)).insert(s, alice);
+    auto const pool = make_pool().insert(*s.write());
+    auto const alice = make_user("alice").insert(*s.write(), pool);
+    auto d = make_device(device_key(1)).insert(*s.write(), alice);
     int const commits = store::restart_pages * 3 / 2;
     for (int i = 0; i < commits; ++i)
     {
         {
-            std::lock_guard lock{s.mutex()};
-            transaction tx{s.db(), transaction_mode::immediate};
+            auto writer = s.write();
+            transaction tx{writer->db(), transaction_mode::immediate};
             d.last_modified = i;
-            s.update_device(d);
+            writer->update_device(d);
             tx.commit();
         }
         // Between two requests an I/O thread reads and answers; here the checkpointer, when it
@@ -188,19 +188,19 @@ TEST_F(store_file, a_stream_of_writes_keeps_the_wal_bounded)
     }
     std::uintmax_t const frame = 24 + 4096;
     EXPECT_LT(fs::file_size(path_ + "-wal"), std::uintmax_t{store::restart_pages + 4000} * frame);
-    EXPECT_EQ(s.find_device(alice.id, d.key)->last_modified, commits - 1);
+    EXPECT_EQ(s.read()->find_device(alice.id, d.key)->last_modified, commits - 1);
 }
 
 TEST_F(store_file, closing_checkpoints_and_removes_the_wal)
 {
     {
         store s{path_};
-        make_pool().insert(s);
+        make_pool().insert(*s.write());
         auto reader = s.read(); // a reader open until the end, then returned
     }
     EXPECT_FALSE(fs::exists(path_ + "-wal") && fs::file_size(path_ + "-wal") > 0);
     store again{path_};
-    EXPECT_TRUE(again.find_user_pool("us-east-1_000000001"));
+    EXPECT_TRUE(again.read()->find_user_pool("us-east-1_000000001"));
 }
 
 namespace
@@ -210,16 +210,7 @@ namespace
 bool writer_free(store& s)
 {
     bool free = false;
-    std::thread(
-        [&]
-        {
-            free = s.mutex().try_lock();
-            if (free)
-            {
-                s.mutex().unlock();
-            }
-        }
-    ).join();
+    std::thread([&] { free = s.try_write().has_value(); }).join();
     return free;
 }
 
@@ -228,10 +219,48 @@ bool writer_free(store& s)
 TEST(store_memory, the_reader_of_an_in_memory_database_is_the_locked_writer)
 {
     store s{":memory:"};
+    auto const* const writer = &*s.write();
     {
         auto reader = s.read();
-        EXPECT_EQ(&*reader, &s);
+        EXPECT_EQ(&*reader, writer);
         EXPECT_FALSE(writer_free(s));
     }
     EXPECT_TRUE(writer_free(s));
+}
+
+TEST(store_version, a_write_lease_raises_the_version_once_for_what_it_committed)
+{
+    store s{":memory:"};
+    auto const before = s.version();
+    {
+        auto writer = s.write();
+        transaction tx{writer->db(), transaction_mode::immediate};
+        make_pool("us-east-1_000000001").insert(*writer);
+        make_pool("us-east-1_000000002").insert(*writer);
+        tx.commit();
+    }
+    EXPECT_EQ(s.version(), before + 1);
+    {
+        // Statements outside a transaction commit one by one: still one write lease.
+        auto writer = s.write();
+        make_pool("us-east-1_000000003").insert(*writer);
+        make_pool("us-east-1_000000004").insert(*writer);
+    }
+    EXPECT_EQ(s.version(), before + 2);
+}
+
+TEST(store_version, a_write_lease_that_commits_nothing_leaves_the_version_alone)
+{
+    store s{":memory:"};
+    auto const before = s.version();
+    {
+        auto writer = s.write();
+        transaction tx{writer->db(), transaction_mode::immediate};
+        make_pool().insert(*writer);
+    } // rolled back
+    {
+        auto writer = s.write();
+        EXPECT_FALSE(writer->find_user_pool("us-east-1_000000001"));
+    }
+    EXPECT_EQ(s.version(), before);
 }

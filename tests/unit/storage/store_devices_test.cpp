@@ -11,8 +11,8 @@ namespace
 
 using cognitod::storage::attribute;
 using cognitod::storage::device;
+using cognitod::storage::queries;
 using cognitod::storage::sqlite_error;
-using cognitod::storage::store;
 using cognitod::storage::user;
 using cognitod::storage::user_filter;
 using cognitod::storage::user_pool;
@@ -22,6 +22,7 @@ using cognitod::storage::testing::keys;
 using cognitod::storage::testing::make_device;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::memory_queries;
 using cognitod::storage::testing::rows;
 using cognitod::storage::testing::t0;
 using cognitod::storage::testing::usernames;
@@ -35,7 +36,7 @@ using field = user_filter::field;
 class store_devices : public ::testing::Test
 {
 protected:
-    store s_{":memory:"};
+    queries s_ = memory_queries();
     user_pool pool_ = make_pool().insert(s_);
     user alice_ = make_user("alice").insert(s_, pool_);
     user bob_ = make_user("bob").insert(s_, pool_);

@@ -56,7 +56,7 @@ protected:
     void make_database() const
     {
         store s{path_};
-        make_pool().insert(s);
+        make_pool().insert(*s.write());
     }
 
     // Opens the store in a child process as a user file modes apply to (root ignores them: the
@@ -157,21 +157,19 @@ TEST_F(database_file, a_directory_that_refuses_the_wal_is_refused_at_open)
 TEST_F(database_file, a_file_in_place_is_writable)
 {
     store s{path_};
-    std::lock_guard lock{s.mutex()};
-    EXPECT_NO_THROW(s.check_writable());
+    EXPECT_NO_THROW(s.write());
     EXPECT_EQ(s.fault(), "");
 }
 
 TEST_F(database_file, a_deleted_file_is_found_at_once_by_the_health_look)
 {
     store s{path_};
-    make_pool().insert(s);
+    make_pool().insert(*s.write());
     fs::remove(path_);
     EXPECT_EQ(s.fault(), lost_reason());
-    std::lock_guard lock{s.mutex()};
     try
     {
-        s.check_writable();
+        s.write();
         ADD_FAILURE() << "a write was let through";
     }
     catch (unwritable_error const& e)
@@ -205,11 +203,8 @@ TEST_F(database_file, the_checkpointer_finds_a_deleted_file_and_reports_it_once)
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    {
-        std::lock_guard lock{s.mutex()};
-        EXPECT_THROW(s.check_writable(), unwritable_error);
-        EXPECT_THROW(s.wipe(), unwritable_error);
-    }
+    EXPECT_THROW(s.write(), unwritable_error);
+    EXPECT_THROW(s.write()->wipe(), unwritable_error);
     EXPECT_EQ(s.fault(), lost_reason());
     std::lock_guard lock{reports_mutex};
     EXPECT_EQ(reports, std::vector<std::string>{lost_reason()});
@@ -224,9 +219,8 @@ TEST_F(database_file, the_first_write_after_a_look_of_the_checkpointer_looks_aga
     s.on_fault([&](std::string const&) { found = true; });
     std::this_thread::sleep_for(std::chrono::seconds(2));
     fs::rename(path_, path_ + ".moved");
-    std::lock_guard lock{s.mutex()};
     // Either the write looks, or the checkpointer looked in the meantime: refused both ways.
-    EXPECT_THROW(s.check_writable(), unwritable_error);
+    EXPECT_THROW(s.write(), unwritable_error);
     EXPECT_TRUE(found);
 }
 
@@ -243,12 +237,13 @@ TEST_F(database_file, a_report_registered_after_the_loss_comes_at_once)
 TEST_F(database_file, a_reader_is_never_opened_on_a_file_that_replaced_the_database)
 {
     store s{path_};
-    make_pool().insert(s);
+    auto const* const writer = &*s.write();
+    make_pool().insert(*s.write());
     replace_with_empty_file(path_);
     {
         // No reader was opened yet: the writer, which still has the file, serves the read.
         auto reader = s.read();
-        EXPECT_EQ(&*reader, &s);
+        EXPECT_EQ(&*reader, writer);
         EXPECT_EQ(rows(*reader, "user_pools"), 1);
     }
     EXPECT_EQ(fs::file_size(path_), 0U);
@@ -258,7 +253,7 @@ TEST_F(database_file, a_reader_is_never_opened_on_a_file_that_replaced_the_datab
 TEST_F(database_file, no_file_is_made_again_at_the_path_of_a_deleted_database)
 {
     store s{path_};
-    make_pool().insert(s);
+    make_pool().insert(*s.write());
     fs::remove(path_);
     {
         auto reader = s.read();
@@ -270,7 +265,6 @@ TEST_F(database_file, no_file_is_made_again_at_the_path_of_a_deleted_database)
 TEST(store_memory, an_in_memory_store_is_always_writable)
 {
     store s{":memory:"};
-    std::lock_guard lock{s.mutex()};
-    EXPECT_NO_THROW(s.check_writable());
+    EXPECT_NO_THROW(s.write());
     EXPECT_EQ(s.fault(), "");
 }

@@ -12,8 +12,8 @@
 namespace
 {
 
+using cognitod::storage::queries;
 using cognitod::storage::statement;
-using cognitod::storage::store;
 using cognitod::storage::testing::challenge_row;
 using cognitod::storage::testing::client_row;
 using cognitod::storage::testing::device_key;
@@ -21,13 +21,14 @@ using cognitod::storage::testing::insert_client;
 using cognitod::storage::testing::make_device;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::memory_queries;
 using cognitod::storage::testing::query_plan;
 using cognitod::storage::testing::session_row;
 using cognitod::storage::testing::sql_used_by;
 using cognitod::storage::testing::t0;
 
 // The plans of every statement fn made the store prepare, each headed by its SQL.
-template <class Fn> std::string plans_of(store& s, Fn&& fn)
+template <class Fn> std::string plans_of(queries& s, Fn&& fn)
 {
     std::string all;
     auto const texts = sql_used_by(s, std::forward<Fn>(fn));
@@ -44,7 +45,7 @@ bool scans(std::string const& plans)
 }
 
 // The statements fn prepared whose plan scans a table, each with its plan.
-template <class Fn> std::string scanning_statements(store& s, Fn&& fn)
+template <class Fn> std::string scanning_statements(queries& s, Fn&& fn)
 {
     std::string found;
     for (auto const& sql : sql_used_by(s, std::forward<Fn>(fn)))
@@ -61,7 +62,7 @@ template <class Fn> std::string scanning_statements(store& s, Fn&& fn)
 class store_query_plan : public ::testing::Test
 {
 protected:
-    store s_{":memory:"};
+    queries s_ = memory_queries();
 
     void SetUp() override
     {
@@ -168,7 +169,7 @@ TEST_F(store_query_plan, count_users_reads_the_pool_row_not_its_users)
 // has prepared none yet, so that each one is seen.
 TEST(store_query_plans, no_statement_of_the_device_and_user_lifecycle_scans_a_table)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const scanning = scanning_statements(
         s,
         [&]

@@ -12,8 +12,8 @@ namespace
 using cognitod::storage::app_client;
 using cognitod::storage::auth_session;
 using cognitod::storage::challenge;
+using cognitod::storage::queries;
 using cognitod::storage::sqlite_error;
-using cognitod::storage::store;
 using cognitod::storage::user;
 using cognitod::storage::user_pool;
 using cognitod::storage::testing::challenge_row;
@@ -21,6 +21,7 @@ using cognitod::storage::testing::client_row;
 using cognitod::storage::testing::insert_client;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::memory_queries;
 using cognitod::storage::testing::rows;
 using cognitod::storage::testing::session_row;
 using cognitod::storage::testing::t0;
@@ -38,7 +39,7 @@ std::vector<std::string> client_ids(std::vector<app_client> const& clients)
 class store_sign_in : public ::testing::Test
 {
 protected:
-    store s_{":memory:"};
+    queries s_ = memory_queries();
     user_pool pool_ = make_pool().insert(s_);
     user_pool other_pool_ = make_pool("us-east-1_000000002").insert(s_);
     user alice_ = make_user("alice").insert(s_, pool_);

@@ -11,6 +11,7 @@ namespace
 
 using cognitod::storage::attribute;
 using cognitod::storage::device;
+using cognitod::storage::queries;
 using cognitod::storage::sqlite_error;
 using cognitod::storage::statement;
 using cognitod::storage::store;
@@ -23,6 +24,7 @@ using cognitod::storage::testing::keys;
 using cognitod::storage::testing::make_device;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::memory_queries;
 using cognitod::storage::testing::rows;
 using cognitod::storage::testing::t0;
 using cognitod::storage::testing::usernames;
@@ -35,7 +37,7 @@ using field = user_filter::field;
 
 TEST(store_pools, find_user_pool_returns_what_was_inserted)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto pool = make_pool("us-east-1_aB3dE5gH7").named("shop").insert(s);
     auto const found = s.find_user_pool("us-east-1_aB3dE5gH7");
     ASSERT_TRUE(found);
@@ -48,14 +50,14 @@ TEST(store_pools, find_user_pool_returns_what_was_inserted)
 
 TEST(store_pools, find_user_pool_returns_nothing_for_an_unknown_id)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     make_pool("us-east-1_aaaaaaaaa").insert(s);
     EXPECT_FALSE(s.find_user_pool("us-east-1_bbbbbbbbb"));
 }
 
 TEST(store_pools, find_user_pool_by_name_returns_the_oldest_of_that_name)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const first = make_pool("us-east-1_000000001").named("same").insert(s);
     make_pool("us-east-1_000000002").named("same").insert(s);
     auto const found = s.find_user_pool_by_name("same");
@@ -66,14 +68,14 @@ TEST(store_pools, find_user_pool_by_name_returns_the_oldest_of_that_name)
 
 TEST(store_pools, pool_ids_are_unique)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     make_pool("us-east-1_000000001").insert(s);
     EXPECT_THROW(make_pool("us-east-1_000000001").insert(s), sqlite_error);
 }
 
 TEST(store_pools, list_user_pools_pages_in_creation_order)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     for (auto const* id : {"us-east-1_ccc", "us-east-1_aaa", "us-east-1_bbb"})
     {
         make_pool(id).insert(s);
@@ -90,7 +92,7 @@ TEST(store_pools, list_user_pools_pages_in_creation_order)
 
 TEST(store_pools, update_user_pool_writes_name_time_and_settings)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto pool = make_pool().insert(s);
     pool.name = "renamed";
     pool.last_modified = t0 + 5000;
@@ -107,7 +109,7 @@ TEST(store_pools, update_user_pool_writes_name_time_and_settings)
 
 TEST(store_pools, reads_of_an_unchanged_pool_share_its_parsed_settings)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto const first = s.find_user_pool(pool.id);
     auto const second = s.find_user_pool_by_seq(pool.seq);
@@ -117,7 +119,7 @@ TEST(store_pools, reads_of_an_unchanged_pool_share_its_parsed_settings)
 
 TEST(store_pools, a_pool_read_again_reflects_every_write_and_no_caller_edits)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto pool = make_pool().insert(s);
     auto first = s.find_user_pool(pool.id);
     ASSERT_TRUE(first);
@@ -136,7 +138,7 @@ TEST(store_pools, a_pool_read_again_reflects_every_write_and_no_caller_edits)
 
 TEST(store_pools, a_pool_made_again_under_the_same_seq_and_id_is_read_afresh)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto first = make_pool().insert(s);
     ASSERT_EQ(s.find_user_pool(first.id)->settings->at("MfaConfiguration"), "OFF");
     s.delete_user_pool(first.seq);
@@ -150,7 +152,7 @@ TEST(store_pools, a_pool_made_again_under_the_same_seq_and_id_is_read_afresh)
 
 TEST(store_pools, settings_read_inside_a_rolled_back_write_are_not_kept)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto pool = make_pool().insert(s);
     {
         cognitod::storage::transaction tx{s.db(), cognitod::storage::transaction_mode::immediate};
@@ -166,7 +168,7 @@ TEST(store_pools, settings_read_inside_a_rolled_back_write_are_not_kept)
 
 TEST(store_pools, writes_that_leave_the_settings_alone_keep_their_parse)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto const before = s.find_user_pool(pool.id);
     make_user("alice").insert(s, pool);
@@ -178,7 +180,7 @@ TEST(store_pools, writes_that_leave_the_settings_alone_keep_their_parse)
 
 TEST(store_pools, delete_user_pool_cascades_to_users_attributes_and_devices)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const doomed = make_pool("us-east-1_doomed").insert(s);
     auto const kept = make_pool("us-east-1_kept").insert(s);
     auto const alice = make_user("alice").with("email", "a@example.com").insert(s, doomed);
@@ -197,7 +199,7 @@ TEST(store_pools, delete_user_pool_cascades_to_users_attributes_and_devices)
 
 TEST(store_pools, count_users_counts_only_the_pools_users)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const a = make_pool("us-east-1_a").insert(s);
     auto const b = make_pool("us-east-1_b").insert(s);
     make_user("alice").insert(s, a);
@@ -209,7 +211,7 @@ TEST(store_pools, count_users_counts_only_the_pools_users)
 
 TEST(store_pools, count_users_follows_inserts_and_deletes)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     EXPECT_EQ(s.count_users(pool.seq), 0);
     auto const alice = make_user("alice").insert(s, pool);
@@ -223,7 +225,7 @@ TEST(store_pools, count_users_follows_inserts_and_deletes)
 
 TEST(store_pools, count_users_is_unchanged_by_a_failed_insert)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     make_user("alice").insert(s, pool);
     EXPECT_THROW(make_user("alice").with_sub("other").insert(s, pool), sqlite_error);
@@ -232,7 +234,7 @@ TEST(store_pools, count_users_is_unchanged_by_a_failed_insert)
 
 TEST(store_pools, deleting_a_pool_with_users_leaves_the_other_pools_counts)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const doomed = make_pool("us-east-1_doomed").insert(s);
     auto const kept = make_pool("us-east-1_kept").insert(s);
     make_user("alice").insert(s, doomed);
@@ -250,7 +252,7 @@ TEST(store_pools, deleting_a_pool_with_users_leaves_the_other_pools_counts)
 
 TEST(store_pools, count_users_follows_a_user_moved_between_pools)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const a = make_pool("us-east-1_a").insert(s);
     auto const b = make_pool("us-east-1_b").insert(s);
     auto const alice = make_user("alice").insert(s, a);
@@ -266,7 +268,7 @@ TEST(store_pools, count_users_follows_a_user_moved_between_pools)
 
 TEST(store_seeds, a_seed_counts_as_applied_once_recorded)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     EXPECT_FALSE(s.seed_applied("abc123"));
     s.record_seed("abc123", t0);
     EXPECT_TRUE(s.seed_applied("abc123"));
@@ -275,7 +277,7 @@ TEST(store_seeds, a_seed_counts_as_applied_once_recorded)
 
 TEST(store_seeds, recording_a_seed_twice_is_allowed)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     s.record_seed("abc123", t0);
     EXPECT_NO_THROW(s.record_seed("abc123", t0 + 1));
     EXPECT_EQ(rows(s, "applied_seeds"), 1);
@@ -283,7 +285,7 @@ TEST(store_seeds, recording_a_seed_twice_is_allowed)
 
 TEST(store_seeds, wipe_removes_everything_and_forgets_seeds)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto const alice = make_user("alice").with("email", "a@example.com").insert(s, pool);
     make_device(device_key(1)).insert(s, alice);
@@ -300,6 +302,6 @@ TEST(store_version, wipe_counts_as_a_write)
 {
     store s{":memory:"};
     auto const before = s.version();
-    s.wipe();
+    s.write()->wipe();
     EXPECT_GT(s.version(), before);
 }

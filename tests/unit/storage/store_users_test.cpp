@@ -11,8 +11,8 @@ namespace
 
 using cognitod::storage::attribute;
 using cognitod::storage::device;
+using cognitod::storage::queries;
 using cognitod::storage::sqlite_error;
-using cognitod::storage::store;
 using cognitod::storage::user;
 using cognitod::storage::user_filter;
 using cognitod::storage::user_pool;
@@ -22,6 +22,7 @@ using cognitod::storage::testing::keys;
 using cognitod::storage::testing::make_device;
 using cognitod::storage::testing::make_pool;
 using cognitod::storage::testing::make_user;
+using cognitod::storage::testing::memory_queries;
 using cognitod::storage::testing::rows;
 using cognitod::storage::testing::t0;
 using cognitod::storage::testing::usernames;
@@ -34,7 +35,7 @@ using field = user_filter::field;
 
 TEST(store_users, find_user_returns_the_row_and_its_attributes_in_order)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto const inserted = make_user("Alice")
                               .with_key("alice")
@@ -62,7 +63,7 @@ TEST(store_users, find_user_returns_the_row_and_its_attributes_in_order)
 
 TEST(store_users, find_user_looks_up_by_the_key_not_the_display_name)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     make_user("Alice").with_key("alice").insert(s, pool);
     EXPECT_FALSE(s.find_user(pool.seq, "Alice"));
@@ -71,7 +72,7 @@ TEST(store_users, find_user_looks_up_by_the_key_not_the_display_name)
 
 TEST(store_users, find_user_is_scoped_to_the_pool)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const a = make_pool("us-east-1_a").insert(s);
     auto const b = make_pool("us-east-1_b").insert(s);
     make_user("alice").insert(s, a);
@@ -80,7 +81,7 @@ TEST(store_users, find_user_is_scoped_to_the_pool)
 
 TEST(store_users, the_same_username_key_twice_in_a_pool_is_refused)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     make_user("alice").insert(s, pool);
     try
@@ -96,7 +97,7 @@ TEST(store_users, the_same_username_key_twice_in_a_pool_is_refused)
 
 TEST(store_users, a_user_without_password_reads_back_empty_password_fields)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     make_user("alice").insert(s, pool);
     auto const found = s.find_user(pool.seq, "alice");
@@ -107,7 +108,7 @@ TEST(store_users, a_user_without_password_reads_back_empty_password_fields)
 
 TEST(store_users, find_user_by_sub_finds_the_user)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     make_user("alice").with_sub("4320de44-0000-4000-8000-000000000001").insert(s, pool);
     auto const found = s.find_user_by_sub(pool.seq, "4320de44-0000-4000-8000-000000000001");
@@ -118,7 +119,7 @@ TEST(store_users, find_user_by_sub_finds_the_user)
 
 TEST(store_users, find_users_by_attribute_matches_name_and_value_within_the_pool)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const a = make_pool("us-east-1_a").insert(s);
     auto const b = make_pool("us-east-1_b").insert(s);
     make_user("alice").with("email", "shared@example.com").insert(s, a);
@@ -133,7 +134,7 @@ TEST(store_users, find_users_by_attribute_matches_name_and_value_within_the_pool
 
 TEST(store_users, update_user_writes_status_enabled_password_and_time)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto u = make_user("alice").with_status("FORCE_CHANGE_PASSWORD").insert(s, pool);
     u.status = "CONFIRMED";
@@ -155,7 +156,7 @@ TEST(store_users, update_user_writes_status_enabled_password_and_time)
 
 TEST(store_users, replace_attributes_replaces_the_whole_list_in_the_given_order)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto const u =
         make_user("alice").with("sub", "s").with("email", "old@example.com").insert(s, pool);
@@ -171,7 +172,7 @@ TEST(store_users, replace_attributes_replaces_the_whole_list_in_the_given_order)
 
 TEST(store_users, delete_user_removes_the_user_with_attributes_and_devices)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto const alice = make_user("alice").with("email", "a@example.com").insert(s, pool);
     auto const bob = make_user("bob").with("email", "b@example.com").insert(s, pool);
@@ -189,7 +190,7 @@ TEST(store_users, delete_user_removes_the_user_with_attributes_and_devices)
 class store_list_users : public ::testing::Test
 {
 protected:
-    store s_{":memory:"};
+    queries s_ = memory_queries();
     user_pool pool_ = make_pool("us-east-1_main").insert(s_);
 
     void SetUp() override
@@ -314,7 +315,7 @@ TEST_F(store_list_users, a_filtered_list_pages_too)
 
 TEST(store_users, a_device_owner_is_found_by_username_key_with_the_username_as_created)
 {
-    store s{":memory:"};
+    queries s = memory_queries();
     auto const pool = make_pool().insert(s);
     auto const other = make_pool("us-east-1_000000002").insert(s);
     auto const alice = make_user("Alice").with_key("alice").insert(s, pool);

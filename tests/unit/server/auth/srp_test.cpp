@@ -269,8 +269,9 @@ TEST(store_password, the_users_row_holds_salt_and_verifier_only)
     fixture f;
     auto const pool = make_pool().insert(f);
     auto const alice = make_user("alice").with_password("Sup3r-Secret!").insert(f, pool);
+    auto const reader = f.store.read();
     cognitod::storage::statement st{
-        f.store.db().handle(), "SELECT password_salt, password_verifier FROM users WHERE id = ?1"};
+        reader->db().handle(), "SELECT password_salt, password_verifier FROM users WHERE id = ?1"};
     st.bind(1, alice.id);
     ASSERT_TRUE(st.step());
     auto const salt = st.column_blob(0);
@@ -289,7 +290,8 @@ TEST(store_password, no_table_holds_the_password_in_any_column)
     auto const pool = make_pool().insert(f);
     make_user("alice").with_password("Sup3r-Secret!").insert(f, pool);
     make_user("bob").with_temporary_password("Tmp-Secret-42").insert(f, pool);
-    auto* db = f.store.db().handle();
+    auto const reader = f.store.read();
+    auto* db = reader->db().handle();
     cognitod::storage::statement tables{db, "SELECT name FROM sqlite_master WHERE type = 'table'"};
     int scanned = 0;
     while (tables.step())

@@ -330,10 +330,13 @@ TEST_F(password_sign_in_checks, a_disabled_user_is_refused)
 
 TEST_F(password_sign_in_checks, an_unconfirmed_user_is_refused)
 {
-    auto user = f_.store.find_user_by_id(alice_.id);
-    ASSERT_TRUE(user);
-    user->status = "UNCONFIRMED";
-    f_.store.update_user(*user);
+    {
+        auto writer = f_.store.write();
+        auto user = writer->find_user_by_id(alice_.id);
+        ASSERT_TRUE(user);
+        user->status = "UNCONFIRMED";
+        writer->update_user(*user);
+    }
     EXPECT_AWS_ERROR(
         f_,
         "InitiateAuth",
@@ -346,8 +349,8 @@ TEST_F(password_sign_in_checks, an_unconfirmed_user_is_refused)
 TEST_F(password_sign_in_checks, a_refused_sign_in_creates_no_session)
 {
     f_.error_of("InitiateAuth", initiate({{"USERNAME", "alice"}, {"PASSWORD", "Wr0ng-password"}}));
-    cognitod::storage::statement count{
-        f_.store.db().handle(), "SELECT count(*) FROM auth_sessions"};
+    auto const reader = f_.store.read();
+    cognitod::storage::statement count{reader->db().handle(), "SELECT count(*) FROM auth_sessions"};
     count.step();
     EXPECT_EQ(count.column_int64(0), 0);
 }

@@ -44,8 +44,9 @@ protected:
 
     std::int64_t sessions()
     {
+        auto const reader = f_.store.read();
         cognitod::storage::statement count{
-            f_.store.db().handle(), "SELECT count(*) FROM auth_sessions"};
+            reader->db().handle(), "SELECT count(*) FROM auth_sessions"};
         count.step();
         return count.column_int64(0);
     }

@@ -181,7 +181,7 @@ TEST(admin_forget_device, finds_the_user_by_verified_email_alias)
         "AdminForgetDevice",
         {{"UserPoolId", pool}, {"Username", "alice@example.com"}, {"DeviceKey", key}}
     );
-    EXPECT_FALSE(f.store.find_device_by_key(key));
+    EXPECT_FALSE(f.store.read()->find_device_by_key(key));
 }
 
 TEST(admin_forget_device, does_not_find_the_user_by_an_unverified_email_alias)
@@ -197,7 +197,7 @@ TEST(admin_forget_device, does_not_find_the_user_by_an_unverified_email_alias)
         "UserNotFoundException",
         "User does not exist."
     );
-    EXPECT_TRUE(f.store.find_device_by_key(key));
+    EXPECT_TRUE(f.store.read()->find_device_by_key(key));
 }
 
 TEST(admin_forget_device, matches_the_username_without_regard_to_case_when_the_pool_says_so)
@@ -207,7 +207,7 @@ TEST(admin_forget_device, matches_the_username_without_regard_to_case_when_the_p
     auto const alice = make_user("Alice").insert(f, pool);
     auto const key = make_device().insert(f, alice);
     f.call("AdminForgetDevice", {{"UserPoolId", pool}, {"Username", "aLICE"}, {"DeviceKey", key}});
-    EXPECT_FALSE(f.store.find_device_by_key(key));
+    EXPECT_FALSE(f.store.read()->find_device_by_key(key));
 }
 
 TEST(admin_forget_device, matches_the_username_exactly_in_a_case_sensitive_pool)
@@ -402,7 +402,7 @@ TEST_F(device_operations, admin_update_device_status_rejects_another_users_devic
     EXPECT_AWS_ERROR(
         f_, "AdminUpdateDeviceStatus", input, "ResourceNotFoundException", "Device does not exist."
     );
-    EXPECT_TRUE(f_.store.find_device_by_key(bobs_)->remembered);
+    EXPECT_TRUE(f_.store.read()->find_device_by_key(bobs_)->remembered);
 }
 
 TEST(admin_forget_device, matches_an_email_alias_without_regard_to_case_when_the_pool_says_so)
@@ -418,7 +418,7 @@ TEST(admin_forget_device, matches_an_email_alias_without_regard_to_case_when_the
         "AdminForgetDevice",
         {{"UserPoolId", pool}, {"Username", "alice@example.com"}, {"DeviceKey", key}}
     );
-    EXPECT_FALSE(f.store.find_device_by_key(key));
+    EXPECT_FALSE(f.store.read()->find_device_by_key(key));
 }
 
 TEST(admin_list_devices, keeps_paging_when_a_device_is_forgotten_between_pages)

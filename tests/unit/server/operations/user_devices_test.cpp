@@ -174,7 +174,7 @@ TEST_F(user_devices, confirm_device_names_the_device)
 TEST_F(user_devices, confirm_device_stores_the_verifier_and_salt_as_bytes)
 {
     confirm(device_);
-    auto const stored = f_.store.find_device(frank_.id, device_);
+    auto const stored = f_.store.read()->find_device(frank_.id, device_);
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->verifier, "verifier");
     EXPECT_EQ(stored->salt, "salt-bytes");
@@ -252,7 +252,7 @@ TEST_F(user_devices, confirm_device_refuses_a_verifier_that_is_not_base64)
          {"DeviceSecretVerifierConfig", {{"PasswordVerifier", "not base64!"}, {"Salt", salt_b64}}}}
     );
     EXPECT_EQ(error.code(), "InvalidParameterException");
-    auto const stored = f_.store.find_device(frank_.id, device_);
+    auto const stored = f_.store.read()->find_device(frank_.id, device_);
     ASSERT_TRUE(stored);
     EXPECT_FALSE(stored->confirmed);
 }

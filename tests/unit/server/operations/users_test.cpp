@@ -335,9 +335,12 @@ TEST_F(users, admin_set_user_password_fails_without_crashing_when_the_pool_lacks
 {
     make_user("alice").insert(f_, pool_);
     // Only a pool written outside CreateUserPool lacks one.
-    auto pool = f_.store.find_user_pool(pool_);
-    pool->settings.edit().erase("Policies");
-    f_.store.update_user_pool(*pool);
+    {
+        auto writer = f_.store.write();
+        auto pool = writer->find_user_pool(pool_);
+        pool->settings.edit().erase("Policies");
+        writer->update_user_pool(*pool);
+    }
     EXPECT_THROW(
         f_.call(
             "AdminSetUserPassword",
