@@ -165,7 +165,8 @@ public:
 // that runs WAL checkpoints off the request path. The writer is reached only through a
 // write_lease, which holds the writer's lock; a file database in WAL mode gets one reader
 // connection per concurrent read transaction, opened on demand; an in-memory database cannot be
-// shared between connections, so its read leases lend the writer, locked.
+// shared between connections, so its read leases lend the writer, locked and switched to
+// PRAGMA query_only as reader connections are.
 // Thread-safe: write() and read() may be called from any thread; version() is atomic.
 class store
 {
@@ -175,6 +176,16 @@ class store
     std::mutex mutex_;
     std::atomic<std::uint64_t> version_{1};
 
+    // What the writer serves: SQLite expires every statement a connection has prepared when
+    // PRAGMA query_only changes (it prepares each again at its next use: a read of three lookups
+    // took eight times as long), so the writer switches only when a lease of the other kind
+    // comes, not at the end of every lease.
+    enum class writer_role
+    {
+        writes,
+        reads, // PRAGMA query_only: a write fails with SQLITE_READONLY
+    };
+    writer_role role_ = writer_role::writes; // guarded by mutex_
     // Set by the writer's commit hook: a transaction committed during the current write lease.
     bool committed_ = false; // guarded by mutex_
 
@@ -221,6 +232,8 @@ class store
     // for the first write after each of the checkpointer's looks, so a write that follows a quiet
     // spell sees a file lost in it; writes within a second of a loss may still be acknowledged.
     void check_writable();
+    // Readies the writer for a lease of this kind; the caller holds mutex_.
+    void switch_writer(writer_role role);
 
 public:
     // Commits that add this many WAL pages (4 KiB each) wake the checkpointer at once.
@@ -273,7 +286,8 @@ public:
     // The same when no one holds the writer now, else nullopt: for tests of who holds it.
     std::optional<write_lease> try_write();
 
-    // A reader for one read transaction, returned to the store when the lease ends.
+    // A reader for one read transaction, returned to the store when the lease ends. Writes
+    // through it fail with SQLITE_READONLY, whichever connection it lends.
     class read_lease
     {
         store* owner_;

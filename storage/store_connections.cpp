@@ -216,10 +216,23 @@ void store::run_checkpoints(database& conn) noexcept
     }
 }
 
+void store::switch_writer(writer_role role)
+{
+    if (role_ == role)
+    {
+        return;
+    }
+    writer_.db()
+        .cached(role == writer_role::reads ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF")
+        ->execute();
+    role_ = role;
+}
+
 store::write_lease::write_lease(store& owner, std::unique_lock<std::mutex> lock)
     : owner_(&owner), lock_(std::move(lock))
 {
     owner.check_writable();
+    owner.switch_writer(writer_role::writes);
 }
 
 store::write_lease::~write_lease()
@@ -252,6 +265,7 @@ store::read_lease::read_lease(store& owner) : owner_(&owner)
     if (!owner.shared())
     {
         lock_ = std::unique_lock{owner.mutex_};
+        owner.switch_writer(writer_role::reads);
         return;
     }
     {
@@ -278,6 +292,7 @@ store::read_lease::read_lease(store& owner) : owner_(&owner)
     }
     owner.record_loss();
     lock_ = std::unique_lock{owner.mutex_};
+    owner.switch_writer(writer_role::reads);
 }
 
 store::read_lease::~read_lease()

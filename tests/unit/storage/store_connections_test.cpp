@@ -4,6 +4,7 @@
 #include "unit/storage/storage_helpers.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -226,6 +227,30 @@ TEST(store_memory, the_reader_of_an_in_memory_database_is_the_locked_writer)
         EXPECT_FALSE(writer_free(s));
     }
     EXPECT_TRUE(writer_free(s));
+}
+
+// Unit tests run on in-memory databases, where a read lease lends the writer: a read that writes
+// must fail there as it does on a file database's reader connections, or no test would see it.
+TEST(store_memory, a_write_through_a_read_lease_fails_and_the_writer_writes_after)
+{
+    store s{":memory:"};
+    {
+        auto reader = s.read();
+        transaction tx{reader->db(), transaction_mode::deferred};
+        try
+        {
+            make_pool("us-east-1_read").insert(*reader);
+            ADD_FAILURE() << "a read lease wrote";
+        }
+        catch (sqlite_error const& e)
+        {
+            EXPECT_EQ(e.code() & 0xff, SQLITE_READONLY) << e.what();
+        }
+    }
+    auto const pool = make_pool("us-east-1_written").insert(*s.write());
+    auto reader = s.read();
+    EXPECT_TRUE(reader->find_user_pool(pool.id));
+    EXPECT_FALSE(reader->find_user_pool("us-east-1_read"));
 }
 
 TEST(store_version, a_write_lease_raises_the_version_once_for_what_it_committed)
