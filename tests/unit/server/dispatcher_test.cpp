@@ -88,6 +88,30 @@ TEST(dispatcher, a_refused_write_leaves_the_store_unchanged_and_usable)
     EXPECT_EQ(count_users(f, pool), 1);
 }
 
+// Reads run where a write fails, in memory as on a file's reader connections: an operation
+// declared a read that writes fails in every test that calls it.
+TEST(dispatcher, a_read_that_writes_fails_and_changes_nothing)
+{
+    fixture f;
+    auto const pool = make_pool().insert(f);
+    auto const rename = [](cognitod::request_context& ctx, std::string const& id)
+    {
+        auto found = ctx.store.find_user_pool(id);
+        found->name = "renamed";
+        ctx.store.update_user_pool(*found);
+        return json::object();
+    };
+    auto const name = [&] {
+        return f.call("DescribeUserPool", {{"UserPoolId", pool}}).at("UserPool").at("Name");
+    };
+    EXPECT_THROW(
+        f.calls.run(cognitod::access::read, f.info, rename, pool), cognitod::storage::sqlite_error
+    );
+    EXPECT_EQ(name(), "test-pool");
+    f.calls.run(cognitod::access::write, f.info, rename, pool);
+    EXPECT_EQ(name(), "renamed");
+}
+
 TEST(dispatcher, refuses_a_model_without_an_implemented_operation)
 {
     auto const tiny = cognitod::schema::service_model::parse(
