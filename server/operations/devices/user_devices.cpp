@@ -33,8 +33,7 @@ json confirm_device(request_context& ctx, json const& input)
     {
         throw errors::invalid_parameter("Invalid device verifier config given.");
     }
-    bool const on_prompt = owner.pool.settings->value("DeviceConfiguration", json::object())
-                               .value("DeviceOnlyRememberedOnUserPrompt", false);
+    bool const on_prompt = device_settings(owner.pool).device_only_remembered_on_user_prompt;
     d->verifier = *verifier;
     d->salt = *salt;
     if (auto name = input.find("DeviceName"); name != input.end() && name->is_string())

@@ -1,99 +1,17 @@
 // SetUserPoolMfaConfig, GetUserPoolMfaConfig, AdminSetUserMFAPreference, SetUserMFAPreference,
-// AssociateSoftwareToken, VerifySoftwareToken, and the MFA step of a sign-in.
+// AssociateSoftwareToken, VerifySoftwareToken. The MFA step of a sign-in is in
+// server/operations/sign_in/mfa_step.cpp.
 #include "server/operations/mfa/mfa.hpp"
 
 #include "server/auth/totp.hpp"
-#include "server/operations/sign_in/auth_flows.hpp"
 #include "server/operations/common.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 namespace cognitod
 {
 
 namespace
 {
-
-bool sms_enabled(storage::user const& u)
-{
-    return u.mfa.value("sms", json::object()).value("enabled", false) &&
-           u.attribute_value("phone_number");
-}
-
-bool totp_enabled(storage::user const& u)
-{
-    auto const totp = u.mfa.value("totp", json::object());
-    return totp.value("enabled", false) && totp.contains("secret");
-}
-
-std::string preferred(storage::user const& u)
-{
-    if (u.mfa.value("sms", json::object()).value("preferred", false))
-    {
-        return "SMS_MFA";
-    }
-    if (u.mfa.value("totp", json::object()).value("preferred", false))
-    {
-        return "SOFTWARE_TOKEN_MFA";
-    }
-    return {};
-}
-
-// "+*******1234": the destination as Cognito shows it.
-std::string masked(std::string const& phone)
-{
-    if (phone.size() <= 5)
-    {
-        return phone;
-    }
-    return phone.substr(0, 1) + std::string(phone.size() - 5, '*') + phone.substr(phone.size() - 4);
-}
-
-json sms_challenge(
-    request_context& ctx, client_and_pool const& target, storage::user const& u, json state
-)
-{
-    auto const phone = u.attribute_value("phone_number").value_or("");
-    std::uint32_t value = 0;
-    for (unsigned char c : ctx.ids.bytes(4))
-    {
-        value = value * 256 + c;
-    }
-    auto const code = std::to_string(100000 + value % 900000);
-    auto const sms_config = target.pool.settings->value("SmsMfaConfiguration", json::object());
-    std::string text = sms_config.value(
-        "SmsAuthenticationMessage",
-        target.pool.settings->value(
-            "SmsAuthenticationMessage", std::string{"Your authentication code is {####}. "}
-        )
-    );
-    if (auto at = text.find("{####}"); at != std::string::npos)
-    {
-        text.replace(at, 6, code);
-    }
-    ctx.store.insert_message(
-        {0, target.pool.id, u.username, "SMS", phone, "SMS_MFA", code, text, ctx.now_ms}
-    );
-    state["code"] = code;
-    auto const session = new_session(ctx);
-    open_challenge(ctx, target, u, "SMS_MFA", session, std::move(state));
-    return {
-        {"ChallengeName", "SMS_MFA"},
-        {"Session", session},
-        {"ChallengeParameters",
-         {{"CODE_DELIVERY_DELIVERY_MEDIUM", "SMS"}, {"CODE_DELIVERY_DESTINATION", masked(phone)}}},
-    };
-}
-
-json totp_challenge(
-    request_context& ctx, client_and_pool const& target, storage::user const& u, json state
-)
-{
-    auto const session = new_session(ctx);
-    open_challenge(ctx, target, u, "SOFTWARE_TOKEN_MFA", session, std::move(state));
-    return {
-        {"ChallengeName", "SOFTWARE_TOKEN_MFA"},
-        {"Session", session},
-        {"ChallengeParameters", json::object()}};
-}
 
 json set_user_pool_mfa_config(request_context& ctx, json const& input)
 {
@@ -253,14 +171,39 @@ json verify_software_token(request_context& ctx, json const& input)
 
 } // namespace
 
+bool sms_mfa_enabled(storage::user const& u)
+{
+    return u.mfa.value("sms", json::object()).value("enabled", false) &&
+           u.attribute_value("phone_number");
+}
+
+bool totp_mfa_enabled(storage::user const& u)
+{
+    auto const totp = u.mfa.value("totp", json::object());
+    return totp.value("enabled", false) && totp.contains("secret");
+}
+
+std::string preferred_mfa(storage::user const& u)
+{
+    if (u.mfa.value("sms", json::object()).value("preferred", false))
+    {
+        return "SMS_MFA";
+    }
+    if (u.mfa.value("totp", json::object()).value("preferred", false))
+    {
+        return "SOFTWARE_TOKEN_MFA";
+    }
+    return {};
+}
+
 void add_mfa_settings(json& out, storage::user const& u)
 {
     json list = json::array();
-    if (sms_enabled(u))
+    if (sms_mfa_enabled(u))
     {
         list.push_back("SMS_MFA");
     }
-    if (totp_enabled(u))
+    if (totp_mfa_enabled(u))
     {
         list.push_back("SOFTWARE_TOKEN_MFA");
     }
@@ -268,109 +211,10 @@ void add_mfa_settings(json& out, storage::user const& u)
     {
         out["UserMFASettingList"] = list;
     }
-    if (auto const p = preferred(u); !p.empty())
+    if (auto const p = preferred_mfa(u); !p.empty())
     {
         out["PreferredMfaSetting"] = p;
     }
-}
-
-std::optional<json> mfa_challenge(
-    request_context& ctx,
-    client_and_pool const& target,
-    storage::user const& u,
-    std::optional<std::string> const& presented_device
-)
-{
-    auto const mode = target.pool.settings->value("MfaConfiguration", "OFF");
-    if (mode == "OFF")
-    {
-        return std::nullopt;
-    }
-    bool sms = sms_enabled(u);
-    bool const totp = totp_enabled(u);
-    if (mode == "ON" && !sms && !totp && u.attribute_value("phone_number"))
-    {
-        // Required MFA with nothing chosen: the user's phone receives the code.
-        sms = true;
-    }
-    if (!sms && !totp)
-    {
-        if (mode == "ON")
-        {
-            throw aws_error(
-                "NotImplementedException",
-                "cognitod does not implement the MFA_SETUP challenge yet; give the user a "
-                "phone_number "
-                "or a verified software token.",
-                501
-            );
-        }
-        return std::nullopt;
-    }
-    json state{{"device_key", presented_device ? json(*presented_device) : json()}};
-    auto const choice = preferred(u);
-    if (sms && (!totp || choice == "SMS_MFA"))
-    {
-        return sms_challenge(ctx, target, u, std::move(state));
-    }
-    if (totp && (!sms || choice == "SOFTWARE_TOKEN_MFA"))
-    {
-        return totp_challenge(ctx, target, u, std::move(state));
-    }
-    auto const session = new_session(ctx);
-    open_challenge(ctx, target, u, "SELECT_MFA_TYPE", session, std::move(state));
-    return json{
-        {"ChallengeName", "SELECT_MFA_TYPE"},
-        {"Session", session},
-        {"ChallengeParameters", {{"MFAS_CAN_CHOOSE", R"(["SMS_MFA","SOFTWARE_TOKEN_MFA"])"}}},
-    };
-}
-
-json answer_mfa(
-    request_context& ctx,
-    client_and_pool const& target,
-    storage::challenge const& c,
-    storage::user const& u,
-    json const& responses
-)
-{
-    ctx.store.mark_challenge_used(c.session_hash);
-    if (c.name == "SELECT_MFA_TYPE")
-    {
-        auto const answer = require_parameter(responses, "ANSWER");
-        if (answer == "SMS_MFA" && sms_enabled(u))
-        {
-            return sms_challenge(ctx, target, u, c.state);
-        }
-        if (answer == "SOFTWARE_TOKEN_MFA" && totp_enabled(u))
-        {
-            return totp_challenge(ctx, target, u, c.state);
-        }
-        throw errors::invalid_parameter("Invalid MFA type given.");
-    }
-    bool ok = false;
-    if (c.name == "SMS_MFA")
-    {
-        ok = require_parameter(responses, "SMS_MFA_CODE") == c.state.value("code", std::string{});
-    }
-    else
-    {
-        auto const secret = auth::totp::base32_decode(u.mfa["totp"].value("secret", std::string{}));
-        ok = secret &&
-             auth::totp::verify(
-                 *secret, require_parameter(responses, "SOFTWARE_TOKEN_MFA_CODE"), ctx.now_ms / 1000
-             );
-    }
-    if (!ok)
-    {
-        throw aws_error("CodeMismatchException", "Invalid code received for user");
-    }
-    std::optional<std::string> device;
-    if (c.state.contains("device_key") && c.state["device_key"].is_string())
-    {
-        device = c.state["device_key"].get<std::string>();
-    }
-    return finish_sign_in(ctx, target, u, device);
 }
 
 std::vector<operation_entry> mfa_operations()

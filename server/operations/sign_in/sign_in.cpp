@@ -4,8 +4,6 @@
 #include "server/operations/common.hpp"
 #include "server/operations/devices/devices.hpp"
 
-#include <openssl/crypto.h>
-
 namespace cognitod
 {
 
@@ -55,11 +53,6 @@ std::int64_t lifetime(
     auto const unit = units.value(unit_name, std::string{default_unit});
     auto const value = settings.value(value_member, default_value);
     return value * unit_seconds(unit);
-}
-
-bool equal_secret(std::string const& a, std::string const& b)
-{
-    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 // The refresh token looks like Cognito's: a five-part JWE (RSA-OAEP, A256GCM). Its parts are
@@ -232,7 +225,7 @@ void check_secret_hash(
             "Client " + client.id + " is configured with secret but SECRET_HASH was not received"
         );
     }
-    if (!equal_secret(*provided, secret_hash(client.secret, username, client.id)))
+    if (!auth::constant_time_equal(*provided, secret_hash(client.secret, username, client.id)))
     {
         throw errors::not_authorized("Unable to verify secret hash for client " + client.id);
     }
@@ -315,11 +308,14 @@ json refresh_tokens(
         }
         // A refresh's hash may be computed over the username or the sub; both name the user.
         auto const& given = *secret_hash_or_secret;
-        bool const ok =
-            secret_is_hash
-                ? equal_secret(given, secret_hash(client.secret, u->username, client.id)) ||
-                      equal_secret(given, secret_hash(client.secret, u->sub, client.id))
-                : equal_secret(given, client.secret);
+        bool const ok = secret_is_hash
+                            ? auth::constant_time_equal(
+                                  given, secret_hash(client.secret, u->username, client.id)
+                              ) ||
+                                  auth::constant_time_equal(
+                                      given, secret_hash(client.secret, u->sub, client.id)
+                                  )
+                            : auth::constant_time_equal(given, client.secret);
         if (!ok)
         {
             throw errors::not_authorized("Unable to verify secret hash for client " + client.id);
@@ -357,6 +353,20 @@ json refresh_tokens(
     return result;
 }
 
+device_configuration device_settings(storage::user_pool const& pool)
+{
+    auto const config = pool.settings->find("DeviceConfiguration");
+    if (config == pool.settings->end() || !config->is_object())
+    {
+        return {};
+    }
+    return {
+        true,
+        config->value("ChallengeRequiredOnNewDevice", false),
+        config->value("DeviceOnlyRememberedOnUserPrompt", false),
+    };
+}
+
 device_binding bind_device(
     request_context& ctx,
     storage::user_pool const& pool,
@@ -364,8 +374,7 @@ device_binding bind_device(
     std::optional<std::string> const& presented
 )
 {
-    auto const config = pool.settings->find("DeviceConfiguration");
-    if (config == pool.settings->end() || config->is_null())
+    if (!device_settings(pool).tracked)
     {
         // Without device tracking, devices play no part in a sign-in.
         return {};

@@ -68,6 +68,16 @@ json refresh_tokens(
     bool secret_is_hash
 );
 
+// The pool's DeviceConfiguration, read in one place: whether the pool tracks devices at all
+// (the member is present), and its two switches (false when absent).
+struct device_configuration
+{
+    bool tracked = false;
+    bool challenge_required_on_new_device = false;
+    bool device_only_remembered_on_user_prompt = false;
+};
+device_configuration device_settings(storage::user_pool const& pool);
+
 // The device a successful sign-in is bound to. presented: the DEVICE_KEY the client sent.
 // - a known device of the user: refreshed (last sign-in, last IP) and returned;
 // - an unknown one: ResourceNotFoundException "Device does not exist.";

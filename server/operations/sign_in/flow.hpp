@@ -1,0 +1,162 @@
+// Sign-in as one state machine. Private to server/operations/sign_in/.
+//
+// A flow starts in InitiateAuth or AdminInitiateAuth (the flow table in auth.cpp) and goes on in
+// RespondToAuthChallenge (the challenge table in flow.cpp, ChallengeName → answer). Every start
+// and every answer returns what it proved, a `proof`, and advance() alone decides what follows: a
+// challenge to send back with a Session, or tokens. docs/architecture.md draws the states.
+//
+// Adding a step (a custom challenge, a trigger call) means a `proof::step`, its case in
+// advance(), and for a challenge an entry in the challenge table with its answer function.
+#pragma once
+
+#include "server/operations/sign_in/sign_in.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace cognitod
+{
+
+// The state kept with an open challenge, in its `challenges` row and never sent to the client, who
+// holds only the Session (or SECRET_BLOCK) that names it: the row is keyed by the key's SHA-256.
+// Stored as JSON by to_json/from_json, under the names earlier releases wrote.
+struct srp_exchange
+{
+    std::string A;            // the client's public value, bytes
+    std::string b;            // the server's secret, bytes
+    std::string B;            // the server's public value, bytes
+    std::string secret_block; // base64, the SECRET_BLOCK sent with the challenge
+};
+
+struct sign_in_state
+{
+    std::optional<std::string> device_key; // presented by the client, or the device proving itself
+    std::optional<srp_exchange> srp;       // PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER
+    std::string sms_code;                  // SMS_MFA: the code sent
+
+    json to_json() const;
+    // What is missing, or of another type, is absent.
+    static sign_in_state from_json(json const& stored);
+};
+
+// A challenge found open for the answer being given: the stored row, its typed state, its user.
+struct open_round
+{
+    storage::challenge record;
+    sign_in_state state;
+    storage::user user;
+};
+
+// What a start or an answer established. advance() decides what follows from it.
+struct proof
+{
+    enum class step
+    {
+        user_srp_started,   // USER_SRP_AUTH: the user exists and sent SRP_A
+        password,           // the user's password (USER_PASSWORD_AUTH, PASSWORD_VERIFIER)
+        new_password,       // NEW_PASSWORD_REQUIRED answered: the user chose a password
+        mfa_factor_chosen,  // SELECT_MFA_TYPE answered with a factor the user has
+        mfa,                // SMS_MFA or SOFTWARE_TOKEN_MFA answered with the right code
+        device_srp_started, // DEVICE_SRP_AUTH answered with the device's SRP_A
+        device,             // DEVICE_PASSWORD_VERIFIER: the remembered device's own secret
+    };
+
+    proof(step what, storage::user who, sign_in_state carried = {})
+        : proved(what), user(std::move(who)), state(std::move(carried))
+    {
+    }
+
+    step proved;
+    storage::user user;
+    sign_in_state state;    // carried on: the device key, and the SRP values of a started exchange
+    std::string srp_a;      // *_srp_started: the client's SRP_A, bytes
+    std::string mfa_factor; // mfa_factor_chosen: SMS_MFA or SOFTWARE_TOKEN_MFA
+    std::optional<storage::device> device; // device_srp_started: the device proving itself
+};
+
+// The one place that decides a sign-in's next step.
+json advance(request_context& ctx, client_and_pool const& target, proof p);
+
+// RespondToAuthChallenge and AdminRespondToAuthChallenge once the client is known: finds the open
+// challenge, checks who answers, runs the challenge table's answer, then advance().
+json respond(request_context& ctx, client_and_pool const& target, json const& input);
+
+// An AuthParameters / ChallengeResponses value, or InvalidParameterException
+// "Missing required parameter NAME".
+std::string require_parameter(json const& map, std::string_view name);
+
+// {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}, after keeping
+// state under a fresh Session for the client's AuthSessionValidity minutes.
+json send_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::string const& name,
+    sign_in_state const& state,
+    json parameters
+);
+
+// Keeps a challenge's state under key (a Session or a SECRET_BLOCK).
+void open_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::string const& name,
+    std::string const& key,
+    sign_in_state const& state
+);
+
+// The answers, one per challenge (the table in flow.cpp names them), and the starts.
+// password.cpp
+proof prove_password(request_context& ctx, client_and_pool const& target, json const& params);
+json new_password_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    sign_in_state const& state
+);
+proof answer_new_password(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+// srp_auth.cpp
+proof start_user_srp(request_context& ctx, client_and_pool const& target, json const& params);
+json password_verifier_challenge(
+    request_context& ctx, client_and_pool const& target, proof const& p
+);
+proof answer_password_verifier(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+json device_srp_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    storage::device const& d
+);
+proof answer_device_srp_auth(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+json device_password_verifier_challenge(
+    request_context& ctx, client_and_pool const& target, proof const& p
+);
+proof answer_device_password_verifier(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+// mfa_step.cpp: the MFA challenge this sign-in must pass (SMS_MFA, SOFTWARE_TOKEN_MFA or
+// SELECT_MFA_TYPE), or nullopt when the pool and the user ask for none.
+std::optional<json> mfa_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    sign_in_state const& state
+);
+json chosen_mfa_challenge(request_context& ctx, client_and_pool const& target, proof const& p);
+proof answer_select_mfa_type(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+proof answer_mfa_code(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+
+} // namespace cognitod

@@ -1,0 +1,182 @@
+// The MFA step of a sign-in: which factor the pool and the user ask for, its challenge (an SMS
+// code goes to the outbox), and the answers to SMS_MFA, SOFTWARE_TOKEN_MFA and SELECT_MFA_TYPE.
+#include "server/auth/totp.hpp"
+#include "server/operations/common.hpp"
+#include "server/operations/mfa/mfa.hpp"
+#include "server/operations/sign_in/flow.hpp"
+
+namespace cognitod
+{
+
+namespace
+{
+
+// "+*******1234": the destination as Cognito shows it.
+std::string masked(std::string const& phone)
+{
+    if (phone.size() <= 5)
+    {
+        return phone;
+    }
+    return phone.substr(0, 1) + std::string(phone.size() - 5, '*') + phone.substr(phone.size() - 4);
+}
+
+json sms_challenge(
+    request_context& ctx, client_and_pool const& target, storage::user const& u, sign_in_state state
+)
+{
+    auto const phone = u.attribute_value("phone_number").value_or("");
+    std::uint32_t value = 0;
+    for (unsigned char c : ctx.ids.bytes(4))
+    {
+        value = value * 256 + c;
+    }
+    auto const code = std::to_string(100000 + value % 900000);
+    auto const sms_config = target.pool.settings->value("SmsMfaConfiguration", json::object());
+    std::string text = sms_config.value(
+        "SmsAuthenticationMessage",
+        target.pool.settings->value(
+            "SmsAuthenticationMessage", std::string{"Your authentication code is {####}. "}
+        )
+    );
+    if (auto at = text.find("{####}"); at != std::string::npos)
+    {
+        text.replace(at, 6, code);
+    }
+    ctx.store.insert_message(
+        {0, target.pool.id, u.username, "SMS", phone, "SMS_MFA", code, text, ctx.now_ms}
+    );
+    state.sms_code = code;
+    return send_challenge(
+        ctx,
+        target,
+        u,
+        "SMS_MFA",
+        state,
+        {{"CODE_DELIVERY_DELIVERY_MEDIUM", "SMS"}, {"CODE_DELIVERY_DESTINATION", masked(phone)}}
+    );
+}
+
+json totp_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    sign_in_state const& state
+)
+{
+    return send_challenge(ctx, target, u, "SOFTWARE_TOKEN_MFA", state, json::object());
+}
+
+} // namespace
+
+std::optional<json> mfa_challenge(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    sign_in_state const& state
+)
+{
+    auto const mode = target.pool.settings->value("MfaConfiguration", "OFF");
+    if (mode == "OFF")
+    {
+        return std::nullopt;
+    }
+    bool sms = sms_mfa_enabled(u);
+    bool const totp = totp_mfa_enabled(u);
+    if (mode == "ON" && !sms && !totp && u.attribute_value("phone_number"))
+    {
+        // Required MFA with nothing chosen: the user's phone receives the code.
+        sms = true;
+    }
+    if (!sms && !totp)
+    {
+        if (mode == "ON")
+        {
+            throw aws_error(
+                "NotImplementedException",
+                "cognitod does not implement the MFA_SETUP challenge yet; give the user a "
+                "phone_number "
+                "or a verified software token.",
+                501
+            );
+        }
+        return std::nullopt;
+    }
+    sign_in_state kept;
+    kept.device_key = state.device_key;
+    auto const choice = preferred_mfa(u);
+    if (sms && (!totp || choice == "SMS_MFA"))
+    {
+        return sms_challenge(ctx, target, u, std::move(kept));
+    }
+    if (totp && (!sms || choice == "SOFTWARE_TOKEN_MFA"))
+    {
+        return totp_challenge(ctx, target, u, kept);
+    }
+    return send_challenge(
+        ctx,
+        target,
+        u,
+        "SELECT_MFA_TYPE",
+        kept,
+        {{"MFAS_CAN_CHOOSE", R"(["SMS_MFA","SOFTWARE_TOKEN_MFA"])"}}
+    );
+}
+
+json chosen_mfa_challenge(request_context& ctx, client_and_pool const& target, proof const& p)
+{
+    if (p.mfa_factor == "SMS_MFA")
+    {
+        return sms_challenge(ctx, target, p.user, p.state);
+    }
+    return totp_challenge(ctx, target, p.user, p.state);
+}
+
+proof answer_select_mfa_type(
+    request_context& /*ctx*/,
+    client_and_pool const& /*target*/,
+    open_round& r,
+    json const& responses
+)
+{
+    auto answer = require_parameter(responses, "ANSWER");
+    if ((answer == "SMS_MFA" && sms_mfa_enabled(r.user)) ||
+        (answer == "SOFTWARE_TOKEN_MFA" && totp_mfa_enabled(r.user)))
+    {
+        proof p{proof::step::mfa_factor_chosen, std::move(r.user), {}};
+        p.state.device_key = r.state.device_key;
+        p.mfa_factor = std::move(answer);
+        return p;
+    }
+    throw errors::invalid_parameter("Invalid MFA type given.");
+}
+
+proof answer_mfa_code(
+    request_context& ctx, client_and_pool const& /*target*/, open_round& r, json const& responses
+)
+{
+    bool ok = false;
+    if (r.record.name == "SMS_MFA")
+    {
+        ok = require_parameter(responses, "SMS_MFA_CODE") == r.state.sms_code;
+    }
+    else
+    {
+        auto const secret = auth::totp::base32_decode(
+            r.user.mfa.value("totp", json::object()).value("secret", std::string{})
+        );
+        ok = secret &&
+             auth::totp::verify(
+                 *secret, require_parameter(responses, "SOFTWARE_TOKEN_MFA_CODE"), ctx.now_ms / 1000
+             );
+    }
+    if (!ok)
+    {
+        throw aws_error("CodeMismatchException", "Invalid code received for user");
+    }
+    proof p{proof::step::mfa, std::move(r.user), {}};
+    p.state.device_key = r.state.device_key;
+    return p;
+}
+
+} // namespace cognitod
