@@ -147,12 +147,12 @@ void app::refuse_signed_calls_from_other_sites(
     {
         return;
     }
-    throw aws_error{
-        "AccessDeniedException",
+    throw errors::access_denied(
         "cognitod runs with --auth off, so it takes " + operation +
-            ", which AWS signs, only from web pages of this machine, not from " +
-            std::string{req[http::field::origin]} +
-            ": start it with --auth sigv4, or give the page's host to --allowed-hosts."};
+        ", which AWS signs, only from web pages of this machine, not from " +
+        std::string{req[http::field::origin]} +
+        ": start it with --auth sigv4, or give the page's host to --allowed-hosts."
+    );
 }
 
 aws_json::response app::handle_aws(

@@ -154,7 +154,7 @@ std::string_view signing_region(request const& req)
     auto const region = scope.substr(0, scope.find('/'));
     if (!region.empty() && !valid_region(region))
     {
-        throw aws_error{"InvalidSignatureException", invalid_region_message(region)};
+        throw errors::invalid_signature(invalid_region_message(region));
     }
     return region;
 }

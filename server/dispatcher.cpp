@@ -40,10 +40,8 @@ json dispatcher::invoke(std::string_view operation, json const& input, call_info
         {
             throw errors::unknown_operation("");
         }
-        throw aws_error(
-            "NotImplementedException",
-            "cognitod does not implement " + std::string{operation} + " yet.",
-            501
+        throw errors::not_implemented(
+            "cognitod does not implement " + std::string{operation} + " yet."
         );
     }
     // Named references, not a structured binding: the lambda below captures op, and clang before

@@ -316,7 +316,7 @@ void throttle::admit(
     // Take from both or neither: a refused call costs nothing.
     if (shared.tokens < 1 || (personal != nullptr && personal->tokens < 1))
     {
-        throw aws_error("TooManyRequestsException", "Rate exceeded");
+        throw errors::too_many_requests();
     }
     shared.tokens -= 1;
     if (personal != nullptr)

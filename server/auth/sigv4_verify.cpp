@@ -17,29 +17,6 @@ using detail::terminator;
 using detail::trim;
 using detail::whitespace;
 
-// The codes AWS answers before a request reaches the service, all HTTP 400.
-aws_error missing_authentication_token()
-{
-    return {"MissingAuthenticationTokenException", "Missing Authentication Token"};
-}
-aws_error incomplete_signature(std::string const& m)
-{
-    return {"IncompleteSignatureException", m};
-}
-aws_error invalid_signature(std::string const& m)
-{
-    return {"InvalidSignatureException", m};
-}
-aws_error unrecognized_client()
-{
-    return {
-        "UnrecognizedClientException", "The security token included in the request is invalid."};
-}
-aws_error access_denied(std::string const& m)
-{
-    return {"AccessDeniedException", m};
-}
-
 std::optional<std::string_view> header(aws_json::request const& req, std::string_view name)
 {
     auto const field = req.find(name);
@@ -75,7 +52,7 @@ authorization parse_authorization(std::string_view value)
         auto const equals = parameter.find('=');
         if (equals == std::string_view::npos)
         {
-            throw incomplete_signature(
+            throw errors::incomplete_signature(
                 "'" + std::string{parameter} +
                 "' not a valid key=value pair (missing equal-sign) in Authorization header: '" +
                 std::string{value} + "'"
@@ -111,7 +88,7 @@ void check_clock_skew(std::int64_t signed_at, std::int64_t now)
     auto const latest = now + max_clock_skew_seconds;
     if (signed_at < earliest)
     {
-        throw invalid_signature(
+        throw errors::invalid_signature(
             "Signature expired: " + amz_date(signed_at) + " is now earlier than " +
             amz_date(earliest) + " (" + amz_date(now) + " - " +
             minutes_text(max_clock_skew_seconds) + ")"
@@ -119,7 +96,7 @@ void check_clock_skew(std::int64_t signed_at, std::int64_t now)
     }
     if (signed_at > latest)
     {
-        throw invalid_signature(
+        throw errors::invalid_signature(
             "Signature not yet current: " + amz_date(signed_at) + " is still later than " +
             amz_date(latest) + " (" + amz_date(now) + " + " + minutes_text(max_clock_skew_seconds) +
             ")"
@@ -150,7 +127,7 @@ void require_parts(authorization const& auth, bool has_date, std::string_view va
     }
     if (!missing.empty())
     {
-        throw incomplete_signature(missing + "Authorization=" + std::string{value});
+        throw errors::incomplete_signature(missing + "Authorization=" + std::string{value});
     }
 }
 
@@ -162,7 +139,7 @@ void require_signed_host(std::string_view signed_headers)
             names.begin(), names.end(), [](auto name) { return beast::iequals(name, "host"); }
         ))
     {
-        throw invalid_signature(
+        throw errors::invalid_signature(
             "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
         );
     }
@@ -185,7 +162,7 @@ std::vector<std::string_view> scope_of(std::string_view credential_text)
     }
     if (scope.size() != 5)
     {
-        throw incomplete_signature(
+        throw errors::incomplete_signature(
             "Credential must have exactly 5 slash-delimited elements, e.g. "
             "keyid/date/region/service/term, got '" +
             std::string{credential_text} + "'"
@@ -224,7 +201,7 @@ void check_scope(
     }
     if (!wrong.empty())
     {
-        throw invalid_signature(wrong);
+        throw errors::invalid_signature(wrong);
     }
 }
 
@@ -233,7 +210,7 @@ credential const& find_caller(credential_set const& credentials, std::string_vie
     auto const* caller = credentials.find(key_id);
     if (caller == nullptr)
     {
-        throw unrecognized_client();
+        throw errors::unrecognized_client();
     }
     return *caller;
 }
@@ -252,7 +229,7 @@ credential const& verify(
     auto const value = header(req, "Authorization");
     if (!value || !trim(*value).starts_with("AWS4-"))
     {
-        throw missing_authentication_token();
+        throw errors::missing_authentication_token();
     }
     auto const auth = parse_authorization(*value);
 
@@ -267,7 +244,7 @@ credential const& verify(
     auto const signed_at = parse_amz_date(*date_text);
     if (!signed_at)
     {
-        throw incomplete_signature(
+        throw errors::incomplete_signature(
             "Date must be in ISO-8601 'basic format'. Got '" + std::string{*date_text} +
             "'. See http://en.wikipedia.org/wiki/ISO_8601"
         );
@@ -276,7 +253,7 @@ credential const& verify(
     require_signed_host(*auth.signed_headers);
     if (auth.algorithm != algorithm)
     {
-        throw incomplete_signature(
+        throw errors::incomplete_signature(
             "Unsupported AWS 'algorithm': '" + std::string{auth.algorithm} +
             "' (only AWS4-HMAC-SHA256 for now). "
         );
@@ -296,7 +273,7 @@ credential const& verify(
     );
     if (!constant_time_equal(expected, *auth.signature))
     {
-        throw invalid_signature(
+        throw errors::invalid_signature(
             "The request signature we calculated does not match the signature you provided. "
             "Check your AWS Secret Access Key and signing method. Consult the service "
             "documentation for details."
@@ -307,7 +284,7 @@ credential const& verify(
     auto const token = header(req, "X-Amz-Security-Token").value_or("");
     if (!constant_time_equal(token, caller.session_token))
     {
-        throw unrecognized_client();
+        throw errors::unrecognized_client();
     }
     return caller;
 }
@@ -330,7 +307,7 @@ void authorize(
     }
     auto const action = "cognito-idp:" + std::string{operation};
     auto const& user = caller.name.empty() ? caller.access_key_id : caller.name;
-    throw access_denied(
+    throw errors::access_denied(
         "User: arn:aws:iam::" + std::string{account_id} + ":user/" + user +
         " is not authorized to perform: " + action + " on resource: " + std::string{resource} +
         " because no identity-based policy allows the " + action + " action"

@@ -11,11 +11,6 @@ namespace
 
 constexpr std::size_t default_device_page = 60;
 
-aws_error device_not_found()
-{
-    return errors::resource_not_found("Device does not exist.");
-}
-
 struct device_target
 {
     storage::user_pool pool;
@@ -78,7 +73,7 @@ json get_device_of(
     auto const d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
     if (!d)
     {
-        throw device_not_found();
+        throw errors::device_not_found();
     }
     return {{"Device", device_type(ctx, pool, owner, *d, view)}};
 }
@@ -118,7 +113,7 @@ json update_device_status_of(
     auto d = ctx.store.find_device(owner.id, input.at("DeviceKey").get<std::string>());
     if (!d)
     {
-        throw device_not_found();
+        throw errors::device_not_found();
     }
     if (auto status = input.find("DeviceRememberedStatus");
         status != input.end() && status->is_string())
@@ -135,7 +130,7 @@ json forget_device_of(request_context& ctx, storage::device_owner const& owner, 
     // Only the owner's device is deleted; another user's key is "not found" and stays.
     if (!ctx.store.delete_device(owner.id, input.at("DeviceKey").get<std::string>()))
     {
-        throw device_not_found();
+        throw errors::device_not_found();
     }
     return json::object();
 }

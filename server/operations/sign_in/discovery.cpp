@@ -13,9 +13,7 @@ storage::user_pool pool_for_document(request_context& ctx, std::string const& po
     auto pool = ctx.store.find_user_pool(pool_id);
     if (!pool)
     {
-        throw aws_error(
-            "ResourceNotFoundException", "User pool " + pool_id + " does not exist.", 404
-        );
+        throw errors::pool_document_not_found(pool_id);
     }
     return std::move(*pool);
 }

@@ -77,7 +77,7 @@ json revoke_token(request_context& ctx, json const& input)
         auto const given = input.value("ClientSecret", std::string{});
         if (!auth::constant_time_equal(given, client->secret))
         {
-            throw aws_error("UnauthorizedException", "Client authentication failed.");
+            throw errors::unauthorized("Client authentication failed.");
         }
     }
     if (!client->settings.value("EnableTokenRevocation", true))
@@ -88,7 +88,7 @@ json revoke_token(request_context& ctx, json const& input)
     if (auth::decode_jwt(token))
     {
         // Access and ID tokens are JWS; only refresh tokens can be revoked.
-        throw aws_error("UnsupportedTokenTypeException", "Unsupported token type.");
+        throw errors::unsupported_token_type();
     }
     auto const session =
         ctx.store.find_auth_session_by_refresh(auth::hex_encode(auth::sha256(token)));
@@ -96,7 +96,7 @@ json revoke_token(request_context& ctx, json const& input)
     {
         if (session->client_seq != client->seq)
         {
-            throw aws_error("UnauthorizedException", "The token was not issued to this client.");
+            throw errors::unauthorized("The token was not issued to this client.");
         }
         // The refresh token and every access token minted from it (same origin_jti) go.
         ctx.store.revoke_auth_session(session->origin_jti);
