@@ -129,10 +129,8 @@ json associate_software_token(request_context& ctx, json const& input)
 {
     if (!input.contains("AccessToken"))
     {
-        throw aws_error(
-            "NotImplementedException",
-            "cognitod does not implement AssociateSoftwareToken with a Session (MFA_SETUP) yet.",
-            501
+        throw errors::not_implemented(
+            "cognitod does not implement AssociateSoftwareToken with a Session (MFA_SETUP) yet."
         );
     }
     auto owner = authenticate(ctx, input.value("AccessToken", std::string{}));
@@ -155,9 +153,7 @@ json verify_software_token(request_context& ctx, json const& input)
     }
     if (!auth::totp::verify(*secret, input.at("UserCode").get<std::string>(), ctx.now_ms / 1000))
     {
-        throw aws_error(
-            "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA"
-        );
+        throw errors::enable_software_token_mfa();
     }
     totp["secret"] = pending;
     totp.erase("pending_secret");

@@ -125,9 +125,7 @@ json start(request_context& ctx, client_and_pool const& target, json const& inpu
         std::find_if(flows.begin(), flows.end(), [&](auto const& f) { return f.name == flow; });
     if (entry == flows.end())
     {
-        throw aws_error(
-            "NotImplementedException", "cognitod does not implement the " + flow + " flow yet.", 501
-        );
+        throw errors::not_implemented("cognitod does not implement the " + flow + " flow yet.");
     }
     if (!(who == caller::user ? entry->by_user : entry->by_admin))
     {

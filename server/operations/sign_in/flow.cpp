@@ -113,7 +113,7 @@ std::optional<storage::device> remembered_device(
     auto d = ctx.store.find_device(u.id, *presented_device);
     if (!d)
     {
-        throw errors::resource_not_found("Device does not exist.");
+        throw errors::device_not_found();
     }
     if (d->remembered && d->confirmed && !d->verifier.empty())
     {
@@ -131,11 +131,11 @@ void check_may_sign_in(storage::user const& u)
     }
     if (u.status == "UNCONFIRMED")
     {
-        throw aws_error("UserNotConfirmedException", "User is not confirmed.");
+        throw errors::user_not_confirmed();
     }
     if (u.status == "RESET_REQUIRED")
     {
-        throw aws_error("PasswordResetRequiredException", "Password reset required for the user");
+        throw errors::password_reset_required();
     }
 }
 

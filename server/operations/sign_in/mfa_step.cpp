@@ -92,12 +92,10 @@ std::optional<json> mfa_challenge(
     {
         if (mode == "ON")
         {
-            throw aws_error(
-                "NotImplementedException",
+            throw errors::not_implemented(
                 "cognitod does not implement the MFA_SETUP challenge yet; give the user a "
                 "phone_number "
-                "or a verified software token.",
-                501
+                "or a verified software token."
             );
         }
         return std::nullopt;
@@ -172,7 +170,7 @@ proof answer_mfa_code(
     }
     if (!ok)
     {
-        throw aws_error("CodeMismatchException", "Invalid code received for user");
+        throw errors::code_mismatch("Invalid code received for user");
     }
     proof p{proof::step::mfa, std::move(r.user), {}};
     p.state.device_key = r.state.device_key;

@@ -384,7 +384,7 @@ device_binding bind_device(
         auto d = ctx.store.find_device(u.id, *presented);
         if (!d)
         {
-            throw errors::resource_not_found("Device does not exist.");
+            throw errors::device_not_found();
         }
         d->last_authenticated = ctx.now_ms;
         d->last_modified = ctx.now_ms;

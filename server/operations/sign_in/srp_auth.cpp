@@ -17,11 +17,6 @@ aws_error incorrect_password()
     return errors::not_authorized("Incorrect username or password.");
 }
 
-aws_error no_such_device()
-{
-    return errors::resource_not_found("Device does not exist.");
-}
-
 std::string decode_public(std::string const& hex_value)
 {
     auto bytes = auth::hex_decode(hex_value);
@@ -155,7 +150,7 @@ proof answer_device_srp_auth(
     auto d = ctx.store.find_device(r.user.id, key);
     if (!d || d->verifier.empty() || key != r.state.device_key.value_or(""))
     {
-        throw no_such_device();
+        throw errors::device_not_found();
     }
     proof p{proof::step::device_srp_started, std::move(r.user), {}};
     p.state.device_key = key;
@@ -195,7 +190,7 @@ proof answer_device_password_verifier(
     auto const d = ctx.store.find_device(r.user.id, key);
     if (!d || key != r.state.device_key.value_or(""))
     {
-        throw no_such_device();
+        throw errors::device_not_found();
     }
     // The device signs with its group key and key where a user signs with pool name and user id.
     check_claim(r.state, d->verifier, d->group_key, d->key, responses);
