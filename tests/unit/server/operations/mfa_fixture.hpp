@@ -48,33 +48,17 @@ inline std::string wrong_code(std::string const& secret_code, std::int64_t unix_
     }
 }
 
-// The user's row as the store keeps it, and its attributes replaced. The store's own lookups are
-// giving way to read() and write() leases; these take either form.
-template <class Store> storage::user stored_user(Store& store, std::int64_t id)
+// The user's row as the store keeps it, and its attributes replaced.
+inline storage::user stored_user(storage::store& store, std::int64_t id)
 {
-    if constexpr (requires { store.read(); })
-    {
-        return store.read()->find_user_by_id(id).value();
-    }
-    else
-    {
-        return store.find_user_by_id(id).value();
-    }
+    return store.read()->find_user_by_id(id).value();
 }
 
-template <class Store>
-void replace_stored_attributes(
-    Store& store, std::int64_t id, std::vector<storage::attribute> const& attributes
+inline void replace_stored_attributes(
+    storage::store& store, std::int64_t id, std::vector<storage::attribute> const& attributes
 )
 {
-    if constexpr (requires { store.write(); })
-    {
-        store.write()->replace_attributes(id, attributes);
-    }
-    else
-    {
-        store.replace_attributes(id, attributes);
-    }
+    store.write()->replace_attributes(id, attributes);
 }
 
 class mfa_users : public ::testing::Test
