@@ -198,19 +198,24 @@ sign_in_state sign_in_state::from_json(json const& stored)
         return state;
     }
     state.device_key = parameter(stored, "device_key");
-    auto A = hex_member(stored, "A");
-    auto b = hex_member(stored, "b");
-    auto B = hex_member(stored, "B");
+    auto client_public = hex_member(stored, "A");
+    auto server_secret = hex_member(stored, "b");
+    auto server_public = hex_member(stored, "B");
     auto block = parameter(stored, "secret_block");
-    if (A && b && B && block)
+    if (client_public && server_secret && server_public && block)
     {
-        state.srp = srp_exchange{std::move(*A), std::move(*b), std::move(*B), std::move(*block)};
+        state.srp = srp_exchange{
+            std::move(*client_public),
+            std::move(*server_secret),
+            std::move(*server_public),
+            std::move(*block),
+        };
     }
     state.sms_code = parameter(stored, "code").value_or("");
     return state;
 }
 
-json advance(request_context& ctx, client_and_pool const& target, proof p)
+json advance(request_context& ctx, client_and_pool const& target, proof const& p)
 {
     switch (p.proved)
     {
@@ -277,10 +282,10 @@ json respond(request_context& ctx, client_and_pool const& target, json const& in
         throw errors::not_authorized("User is disabled.");
     }
     open_round round{record, sign_in_state::from_json(record.state), std::move(*u)};
-    auto p = entry->answer(ctx, target, round, responses);
+    auto const p = entry->answer(ctx, target, round, responses);
     // A Session serves once; a throw above rolls this back with the rest of the call.
     ctx.store.mark_challenge_used(record.session_hash);
-    return advance(ctx, target, std::move(p));
+    return advance(ctx, target, p);
 }
 
 std::string require_parameter(json const& map, std::string_view name)

@@ -77,7 +77,7 @@ struct proof
 };
 
 // The one place that decides a sign-in's next step.
-json advance(request_context& ctx, client_and_pool const& target, proof p);
+json advance(request_context& ctx, client_and_pool const& target, proof const& p);
 
 // RespondToAuthChallenge and AdminRespondToAuthChallenge once the client is known: finds the open
 // challenge, checks who answers, runs the challenge table's answer, then advance().
