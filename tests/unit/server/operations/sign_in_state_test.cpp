@@ -43,9 +43,9 @@ TEST(sign_in_state, is_stored_under_the_names_earlier_releases_wrote)
 
 TEST(sign_in_state, reads_what_earlier_releases_stored)
 {
-    auto const verifier = sign_in_state::from_json(json::parse(
-        R"({"A":"0a","b":"0b","B":"0c","secret_block":"c2VjcmV0","device_key":null})"
-    ));
+    auto const verifier = sign_in_state::from_json(
+        json::parse(R"({"A":"0a","b":"0b","B":"0c","secret_block":"c2VjcmV0","device_key":null})")
+    );
     EXPECT_FALSE(verifier.device_key.has_value());
     ASSERT_TRUE(verifier.srp.has_value());
     EXPECT_EQ(verifier.srp->A, "\x0a");
@@ -60,7 +60,10 @@ TEST(sign_in_state, reads_what_earlier_releases_stored)
 TEST(sign_in_state, treats_missing_or_mistyped_members_as_absent)
 {
     for (auto const* text :
-         {R"({})", R"([])", R"(null)", R"({"device_key":7,"code":false})",
+         {R"({})",
+          R"([])",
+          R"(null)",
+          R"({"device_key":7,"code":false})",
           R"({"A":"zz","b":"0b","B":"0c","secret_block":"x"})",
           R"({"A":"0a","b":"0b","secret_block":"x"})"})
     {
