@@ -77,6 +77,9 @@ echo "== benchmark smoke run (bench/run --quick: builds, seeds, loads each opera
 # --scale's two databases side by side, on small sizes.
 "$root/bench/run" --quick --scale --users 2000 --devices 10000 --no-build \
     --build-dir "$root/build/release-check"
+# Issue 16's per-test fixture, raw HTTP and boto3, 1 and 2 workers, 2 fixtures each: fails on a
+# wrong answer, never on a timing.
+"$root/bench/run" --fixtures --quick --no-build --build-dir "$root/build/release-check"
 
 echo "== image (docker/Dockerfile and docker/compose.yaml)"
 if [[ -z "${CONTAINER_ENGINE:-}" ]] && ! docker info >/dev/null 2>&1; then
