@@ -77,7 +77,7 @@ echo "== benchmark smoke run (bench/run --quick: builds, seeds, loads each opera
 # --scale's two databases side by side, on small sizes.
 "$root/bench/run" --quick --scale --users 2000 --devices 10000 --no-build \
     --build-dir "$root/build/release-check"
-# Issue 16's per-test fixture, raw HTTP and boto3, 1 and 2 workers, 2 fixtures each: fails on a
+# Issue 16's per-test fixture, raw HTTP and boto3, 1 and 2 workers, 1 fixture each: fails on a
 # wrong answer, never on a timing.
 "$root/bench/run" --fixtures --quick --no-build --build-dir "$root/build/release-check"
 
