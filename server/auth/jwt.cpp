@@ -84,11 +84,36 @@ void rsa_key::deleter::operator()(evp_pkey_st* key) const noexcept
 
 rsa_key::rsa_key(evp_pkey_st* key) : key_(key, deleter{}), kid_(derive_kid(key)) {}
 
-rsa_key rsa_key::generate()
+rsa_key rsa_key::generate(std::atomic<bool> const* cancel)
 {
-    EVP_PKEY* key = EVP_RSA_gen(2048);
-    if (key == nullptr)
+    std::unique_ptr<EVP_PKEY_CTX, pkey_ctx_deleter> ctx{
+        EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr)};
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) != 1)
     {
+        throw std::runtime_error("RSA key generation failed");
+    }
+    if (cancel != nullptr)
+    {
+        // OpenSSL calls back as it searches for primes, every few milliseconds; 0 stops it.
+        EVP_PKEY_CTX_set_app_data(ctx.get(), const_cast<std::atomic<bool>*>(cancel));
+        EVP_PKEY_CTX_set_cb(
+            ctx.get(),
+            [](EVP_PKEY_CTX* c) -> int
+            {
+                auto const* stop =
+                    static_cast<std::atomic<bool> const*>(EVP_PKEY_CTX_get_app_data(c));
+                return stop->load(std::memory_order_relaxed) ? 0 : 1;
+            }
+        );
+    }
+    EVP_PKEY* key = nullptr;
+    if (EVP_PKEY_generate(ctx.get(), &key) != 1 || key == nullptr)
+    {
+        if (cancel != nullptr && cancel->load())
+        {
+            throw generation_cancelled("RSA key generation cancelled");
+        }
         throw std::runtime_error("RSA key generation failed");
     }
     return rsa_key{key};

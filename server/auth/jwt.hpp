@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +17,11 @@ struct evp_pkey_st;
 
 namespace cognitod::auth
 {
+
+struct generation_cancelled : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
 
 class rsa_key
 {
@@ -28,8 +35,9 @@ class rsa_key
     explicit rsa_key(evp_pkey_st* key);
 
 public:
-    // A fresh 2048-bit key (Cognito's size).
-    static rsa_key generate();
+    // A fresh 2048-bit key (Cognito's size). With cancel, it stops soon after *cancel turns true
+    // and throws generation_cancelled.
+    static rsa_key generate(std::atomic<bool> const* cancel = nullptr);
     // Throws std::runtime_error when the PEM is not an RSA private key.
     static rsa_key from_pem(std::string_view private_pem);
 
