@@ -2,6 +2,8 @@
 
 #include "schema/service_model.hpp"
 #include "server/ids.hpp"
+#include "server/key_stock.hpp"
+#include "server/logger.hpp"
 #include "server/operations/common.hpp"
 #include "server/seed.hpp"
 #include "storage/store.hpp"
@@ -187,10 +189,13 @@ seedgen_result generate(seedgen_options const& options)
             storage::store store{options.path};
             auto const model = schema::service_model::parse(schema::embedded_model_json());
             random_ids ids;
+            logger const log{log_level::error};
+            key_stock keys{store, log, 0};
             apply_seed(
                 model,
                 store,
                 ids,
+                keys,
                 now_ms,
                 std::string{pool_region(options.pool_id)},
                 "123456789012",

@@ -156,8 +156,9 @@ struct harness
     storage::store store{":memory:"};
     fixed_clock time;
     restartable_ids ids;
-    logger log{log_level::error}; // a 500's cause is logged before the abort
-    dispatcher calls{model, store, time, ids, region, account_id};
+    logger log{log_level::error};  // a 500's cause is logged before the abort
+    key_stock keys{store, log, 0}; // the pools get keys_json's keys below
+    dispatcher calls{model, store, time, ids, keys, region, account_id};
     // Fault rules are on, as in a default cognitod: an input may add rules through
     // /_cognitod/faults and then meet them in its later requests.
     fault_rules faults{model, 1};
@@ -172,7 +173,7 @@ struct harness
 
     explicit harness(world w = world::seeded)
     {
-        apply_seed(model, store, ids, t0, region, account_id, seed, seed_mode::always);
+        apply_seed(model, store, ids, keys, t0, region, account_id, seed, seed_mode::always);
         {
             auto writer = store.write();
             for (auto const* id : {pool_1, pool_2})

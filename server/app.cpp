@@ -231,9 +231,9 @@ aws_json::response app::handle_discovery(
     auto const pool_id = std::string{path.substr(1, path.find('/', 1) - 1)};
     call_info info{request_id, {}, {}, issuer_base(req, local)};
     bool const jwks = path.ends_with(jwks_suffix);
-    // A write transaction: the first request makes the pool's keys.
+    // A read: a pool without keys gets them outside the transaction (key_stock), then it reruns.
     auto const document = services_.calls.run(
-        access::write, info, jwks ? &jwks_document : &openid_configuration, pool_id
+        access::read, info, jwks ? &jwks_document : &openid_configuration, pool_id
     );
     return aws_json::encode_json(http::status::ok, document, request_id, req.version());
 }

@@ -30,6 +30,9 @@ Options (each also read from the environment variable in brackets; a flag wins):
   --durability MODE   normal (survives a crash) or full (fsync per commit, survives power loss)
                       (COGNITOD_DURABILITY, default normal)
   --threads N         I/O threads, 1..64 (COGNITOD_THREADS, default 1)
+  --signing-key-stock N  RSA keys kept ready in the database for new pools, two each; made by a
+                      background thread at idle priority, 0..100000 (COGNITOD_SIGNING_KEY_STOCK,
+                      default 200)
   --log-level LEVEL   debug, info, warn or error (COGNITOD_LOG_LEVEL, default info)
   --auth MODE         off (accept any caller) or sigv4 (verify AWS Signature Version 4 on every
                       signed operation) (COGNITOD_AUTH, default off)
@@ -288,6 +291,19 @@ std::vector<option> make_options()
                  return "'" + v + "' is not a thread count (1-64)";
              }
              c.threads = threads;
+             return {};
+         }},
+        {"--signing-key-stock",
+         "COGNITOD_SIGNING_KEY_STOCK",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
+             std::size_t keys = 0;
+             if (!parse_int<std::size_t>(v, 0, 100000, keys))
+             {
+                 return "'" + v + "' is not a key count (0-100000)";
+             }
+             c.signing_key_stock = keys;
              return {};
          }},
         {"--log-level",

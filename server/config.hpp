@@ -1,6 +1,7 @@
 // cognitod's settings: flags and COGNITOD_* environment variables, flags winning.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ struct config
     bool reseed = false;          // apply the seed even when this database has applied it before
     bool durability_full = false; // fsync every commit (power loss), not just WAL (process crash)
     unsigned threads = 1;
+    // Signing keys kept ready for new pools (key_stock); 0: each pool makes its own on first use.
+    std::size_t signing_key_stock = 200;
     log_level level = log_level::info;
 
     // Request signing: off (any caller), or AWS SigV4 verified against the credentials.

@@ -94,7 +94,9 @@ bool console_admits(aws_json::request const& req, std::string_view rest, std::st
            auth::constant_time_equal(query_parameters(req.target()).value("token", ""), token);
 }
 
-// 200 while cognitod can serve every call; 503 with the reason once the store refuses writes.
+// 200 while cognitod can serve every call, with the signing keys ready for new pools (what a
+// benchmark or a suite that wants every pool's keys made ahead can wait for); 503 with the reason
+// once the store refuses writes.
 aws_json::response health(exchange const& x)
 {
     if (!x.reading())
@@ -108,7 +110,13 @@ aws_json::response health(exchange const& x)
             {{"status", "unhealthy"}, {"reason", reason}, {"version", COGNITOD_VERSION}}
         );
     }
-    return x.answer(http::status::ok, {{"status", "ok"}, {"version", COGNITOD_VERSION}});
+    auto& keys = x.services.calls.keys();
+    return x.answer(
+        http::status::ok,
+        {{"status", "ok"},
+         {"version", COGNITOD_VERSION},
+         {"signingKeyStock", {{"ready", keys.ready()}, {"target", keys.target()}}}}
+    );
 }
 
 aws_json::response seed(exchange const& x)
@@ -124,6 +132,7 @@ aws_json::response seed(exchange const& x)
             s.model,
             s.store,
             s.ids,
+            s.calls.keys(),
             s.time.now_ms(),
             s.region,
             s.account_id,

@@ -14,10 +14,11 @@ dispatcher::dispatcher(
     storage::store& store,
     clock const& clock,
     id_source& ids,
+    key_stock& keys,
     std::string default_region,
     std::string account_id
 )
-    : model_(model), store_(store), clock_(clock), ids_(ids),
+    : model_(model), store_(store), clock_(clock), ids_(ids), keys_(keys),
       default_region_(std::move(default_region)), account_id_(std::move(account_id))
 {
     for (auto const& op : make_operations())
@@ -67,9 +68,8 @@ json dispatcher::invoke(std::string_view operation, json const& input, call_info
         }
     }
 
-    return in_transaction(
-        op.mode, info, [&](request_context& ctx) { return op.handler(ctx, input); }
-    );
+    auto call = [&](request_context& ctx) { return op.handler(ctx, input); };
+    return in_transaction(op.mode, info, call);
 }
 
 json dispatcher::run(
@@ -79,7 +79,8 @@ json dispatcher::run(
     std::string const& arg
 ) const
 {
-    return in_transaction(mode, info, [&](request_context& ctx) { return fn(ctx, arg); });
+    auto call = [&](request_context& ctx) { return fn(ctx, arg); };
+    return in_transaction(mode, info, call);
 }
 
 } // namespace cognitod

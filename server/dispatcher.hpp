@@ -32,6 +32,7 @@ class dispatcher
     storage::store& store_;
     clock const& clock_;
     id_source& ids_;
+    key_stock& keys_;
     std::string default_region_;
     std::string account_id_;
     std::unordered_map<std::string_view, entry> operations_;
@@ -45,6 +46,7 @@ class dispatcher
         request_context ctx{
             q,
             ids_,
+            keys_,
             clock_.now_ms(),
             info.region.empty() ? default_region_ : info.region,
             account_id_,
@@ -61,19 +63,30 @@ class dispatcher
     // Writes run on the writer's lease (BEGIN IMMEDIATE), which raises the store's version once
     // a commit is made, unless the store refuses them (storage::unwritable_error: its file is
     // gone); reads run on a read lease (BEGIN DEFERRED), beside the writer, where a write fails.
-    template <class Fn> json in_transaction(access mode, call_info const& info, Fn&& fn) const
+    // A call that finds its pool without signing keys runs again once they are made, which
+    // happens with no lease held (key_stock).
+    template <class Fn> json in_transaction(access mode, call_info const& info, Fn& fn) const
+    {
+        try
+        {
+            return in_lease(mode, info, fn);
+        }
+        catch (keys_needed const& need)
+        {
+            keys_.supply(need.pool_seq);
+        }
+        return in_lease(mode, info, fn);
+    }
+
+    template <class Fn> json in_lease(access mode, call_info const& info, Fn& fn) const
     {
         if (mode == access::read)
         {
             auto reader = store_.read();
-            return in_transaction_on(
-                *reader, storage::transaction_mode::deferred, info, std::forward<Fn>(fn)
-            );
+            return in_transaction_on(*reader, storage::transaction_mode::deferred, info, fn);
         }
         auto writer = store_.write();
-        return in_transaction_on(
-            *writer, storage::transaction_mode::immediate, info, std::forward<Fn>(fn)
-        );
+        return in_transaction_on(*writer, storage::transaction_mode::immediate, info, fn);
     }
 
 public:
@@ -83,6 +96,7 @@ public:
         storage::store& store,
         clock const& clock,
         id_source& ids,
+        key_stock& keys,
         std::string default_region,
         std::string account_id
     );
@@ -100,6 +114,7 @@ public:
         json (*fn)(request_context&, std::string const&),
         std::string const& arg) const;
     storage::store& store() const noexcept { return store_; }
+    key_stock& keys() const noexcept { return keys_; }
 };
 
 } // namespace cognitod

@@ -6,6 +6,7 @@
 #include "server/faults.hpp"
 #include "server/healthcheck.hpp"
 #include "server/ids.hpp"
+#include "server/key_stock.hpp"
 #include "server/listener.hpp"
 #include "server/logger.hpp"
 #include "server/seed.hpp"
@@ -130,6 +131,8 @@ int run(config const& settings)
     auto const model = schema::service_model::parse(schema::embedded_model_json());
     system_clock const time;
     random_ids ids;
+    // Started once the seed has taken what it needs of the stock; stopped as run() returns.
+    key_stock keys{store, log, settings.signing_key_stock};
 
     if (!settings.seed.empty() || !settings.seed_text.empty())
     {
@@ -141,6 +144,7 @@ int run(config const& settings)
                 model,
                 store,
                 ids,
+                keys,
                 time.now_ms(),
                 settings.region,
                 settings.account_id,
@@ -178,7 +182,7 @@ int run(config const& settings)
         }
     }
 
-    dispatcher const calls{model, store, time, ids, settings.region, settings.account_id};
+    dispatcher const calls{model, store, time, ids, keys, settings.region, settings.account_id};
     fault_rules faults{model, std::random_device{}()};
     std::optional<throttle> limiter;
     if (settings.throttle_aws)
@@ -289,6 +293,7 @@ int run(config const& settings)
             std::to_string(settings.threads) + " thread(s)"
     );
 
+    keys.start();
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < settings.threads; ++i)
     {
@@ -308,6 +313,7 @@ int run(config const& settings)
     {
         watchdog.join();
     }
+    keys.stop();
     log.write(log_level::info, "stopped");
     return 0;
 }

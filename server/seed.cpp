@@ -383,6 +383,7 @@ seed_outcome apply_seed(
     schema::service_model const& model,
     storage::store& store,
     id_source& ids,
+    key_stock& keys,
     std::int64_t now_ms,
     std::string const& region,
     std::string const& account_id,
@@ -409,7 +410,7 @@ seed_outcome apply_seed(
     {
         return {};
     }
-    request_context ctx{*writer, ids, now_ms, region, account_id, "seed", "", ""};
+    request_context ctx{*writer, ids, keys, now_ms, region, account_id, "seed", "", ""};
     auto const outcome = seeder{model, ctx}.run(doc);
     writer->record_seed(sha, now_ms);
     tx.commit();

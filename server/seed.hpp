@@ -38,6 +38,7 @@ seed_outcome apply_seed(
     schema::service_model const& model,
     storage::store& store,
     id_source& ids,
+    key_stock& keys,
     std::int64_t now_ms,
     std::string const& region,
     std::string const& account_id,

@@ -118,9 +118,18 @@ public:
     // True when the device existed, belonged to the user and is now gone.
     bool delete_device(std::int64_t user_id, std::string_view key);
 
-    // Signing keys of a pool (JSON of PEMs), made on first use.
+    // Signing keys of a pool (JSON of PEMs); none for a pool the stock was empty for.
     std::optional<std::string> pool_signing_keys(std::int64_t pool_seq);
-    void set_pool_signing_keys(std::int64_t pool_seq, std::string_view keys);
+    // True when the pool exists and had no keys, and now has these.
+    bool set_pool_signing_keys(std::int64_t pool_seq, std::string_view keys);
+
+    // The stock of ready signing keys (migration 009), oldest first.
+    void add_stock_key(std::string_view pem);
+    // The count oldest keys, removed from the stock; none when it holds fewer.
+    std::vector<std::string> take_stock_keys(std::size_t count);
+    std::size_t count_stock_keys();
+    // Every key in the stock.
+    std::vector<std::string> stock_keys();
 
     // App clients
     std::int64_t insert_app_client(app_client const& c);

@@ -48,11 +48,61 @@ std::optional<std::string> queries::pool_signing_keys(std::int64_t pool_seq)
     return st->column_text(0);
 }
 
-void queries::set_pool_signing_keys(std::int64_t pool_seq, std::string_view keys)
+bool queries::set_pool_signing_keys(std::int64_t pool_seq, std::string_view keys)
 {
-    auto st = db_.cached("UPDATE user_pools SET signing_keys = ?2 WHERE seq = ?1");
+    auto st =
+        db_.cached("UPDATE user_pools SET signing_keys = ?2 WHERE seq = ?1 AND signing_keys IS NULL"
+        );
     st->bind(1, pool_seq).bind(2, keys);
+    return st->execute() == 1;
+}
+
+void queries::add_stock_key(std::string_view pem)
+{
+    auto st = db_.cached("INSERT INTO signing_key_stock (pem) VALUES (?1)");
+    st->bind(1, pem);
     st->execute();
+}
+
+std::vector<std::string> queries::take_stock_keys(std::size_t count)
+{
+    std::vector<std::string> keys;
+    std::int64_t last = 0;
+    {
+        auto st = db_.cached("SELECT seq, pem FROM signing_key_stock ORDER BY seq LIMIT ?1");
+        st->bind(1, static_cast<std::int64_t>(count));
+        while (st->step())
+        {
+            last = st->column_int64(0);
+            keys.push_back(st->column_text(1));
+        }
+    }
+    if (keys.size() < count)
+    {
+        return {};
+    }
+    auto st = db_.cached("DELETE FROM signing_key_stock WHERE seq <= ?1");
+    st->bind(1, last);
+    st->execute();
+    return keys;
+}
+
+std::vector<std::string> queries::stock_keys()
+{
+    std::vector<std::string> keys;
+    auto st = db_.cached("SELECT pem FROM signing_key_stock ORDER BY seq");
+    while (st->step())
+    {
+        keys.push_back(st->column_text(0));
+    }
+    return keys;
+}
+
+std::size_t queries::count_stock_keys()
+{
+    auto st = db_.cached("SELECT count(*) FROM signing_key_stock");
+    st->step();
+    return static_cast<std::size_t>(st->column_int64(0));
 }
 
 std::int64_t queries::insert_app_client(app_client const& c)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/ids.hpp"
+#include "server/key_stock.hpp"
 #include "storage/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@ struct request_context
 {
     storage::queries& store;
     id_source& ids;
+    key_stock& keys;
     std::int64_t now_ms = 0; // one instant per request
     std::string region;      // from the SigV4 scope, else the configured default
     std::string account_id;

@@ -41,7 +41,9 @@ class running_server
     cognitod::system_clock time_;
     cognitod::counting_ids ids_;
     cognitod::logger log_{cognitod::log_level::error};
-    cognitod::dispatcher calls_{cognito_model(), store_, time_, ids_, "us-east-1", "123456789012"};
+    cognitod::key_stock keys_{store_, log_, 0};
+    cognitod::dispatcher calls_{
+        cognito_model(), store_, time_, ids_, keys_, "us-east-1", "123456789012"};
     cognitod::app app_;
     net::io_context ioc_;
     cognitod::session_registry registry_;

@@ -235,6 +235,7 @@ create_pool(request_context& ctx, json const& input, std::optional<std::string> 
     pool.last_modified = ctx.now_ms;
     pool.settings = std::move(settings);
     pool.seq = ctx.store.insert_user_pool(pool);
+    ctx.keys.assign(ctx.store, pool.seq, pool.id);
     return pool;
 }
 

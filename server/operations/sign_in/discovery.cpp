@@ -22,8 +22,8 @@ storage::user_pool pool_for_document(request_context& ctx, std::string const& po
 
 json jwks_document(request_context& ctx, std::string const& pool_id)
 {
-    auto const keys = signing_keys(ctx, pool_for_document(ctx, pool_id));
-    return {{"keys", json::array({json(keys.id.jwk()), json(keys.access.jwk())})}};
+    auto const keys = ctx.keys.keys(ctx.store, pool_for_document(ctx, pool_id).seq);
+    return {{"keys", json::array({json(keys->id.jwk()), json(keys->access.jwk())})}};
 }
 
 json openid_configuration(request_context& ctx, std::string const& pool_id)

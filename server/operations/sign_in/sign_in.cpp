@@ -124,7 +124,7 @@ minted mint(
     storage::auth_session const& session
 )
 {
-    auto const keys = signing_keys(ctx, target.pool);
+    auto const keys = ctx.keys.keys(ctx.store, target.pool.seq);
     auto const& settings = target.client.settings;
     std::int64_t const now = ctx.now_ms / 1000;
     std::int64_t const access_life =
@@ -166,8 +166,8 @@ minted mint(
     add_attribute_claims(id, u, settings);
 
     return {
-        auth::encode_jwt(keys.access, auth::java_hash_order(std::move(access))),
-        auth::encode_jwt(keys.id, auth::java_hash_order(std::move(id))),
+        auth::encode_jwt(keys->access, auth::java_hash_order(std::move(access))),
+        auth::encode_jwt(keys->id, auth::java_hash_order(std::move(id))),
         access_life,
     };
 }
@@ -229,23 +229,6 @@ void check_secret_hash(
     {
         throw errors::not_authorized("Unable to verify secret hash for client " + client.id);
     }
-}
-
-pool_keys signing_keys(request_context& ctx, storage::user_pool const& pool)
-{
-    if (auto stored = ctx.store.pool_signing_keys(pool.seq))
-    {
-        auto const keys = json::parse(*stored);
-        return {
-            auth::rsa_key::from_pem(keys.at("access").get<std::string>()),
-            auth::rsa_key::from_pem(keys.at("id").get<std::string>()),
-        };
-    }
-    // Like Cognito, one key signs access tokens and another ID tokens.
-    pool_keys keys{auth::rsa_key::generate(), auth::rsa_key::generate()};
-    json const stored{{"access", keys.access.private_pem()}, {"id", keys.id.private_pem()}};
-    ctx.store.set_pool_signing_keys(pool.seq, stored.dump());
-    return keys;
 }
 
 std::string issuer(request_context const& ctx, storage::user_pool const& pool)
@@ -437,13 +420,11 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
         throw invalid_access_token();
     }
     auto pool = ctx.store.find_user_pool(iss.substr(iss.rfind('/') + 1));
-    if (!pool || !ctx.store.pool_signing_keys(pool->seq))
-    {
-        throw invalid_access_token();
-    }
-    auto const keys = signing_keys(ctx, *pool);
-    if (text(token->header, "kid") != keys.access.kid() || text(token->header, "alg") != "RS256" ||
-        !keys.access.verify(token->signing_input, token->signature))
+    // A pool without keys has signed nothing.
+    auto const keys = pool ? ctx.keys.find(ctx.store, pool->seq) : nullptr;
+    if (!keys || text(token->header, "kid") != keys->access.kid() ||
+        text(token->header, "alg") != "RS256" ||
+        !keys->access.verify(token->signing_input, token->signature))
     {
         throw invalid_access_token();
     }

@@ -37,14 +37,6 @@ void check_secret_hash(
 std::string
 secret_hash(std::string_view secret, std::string_view username, std::string_view client_id);
 
-// The pool's access-token and ID-token keys, made and stored on first use.
-struct pool_keys
-{
-    auth::rsa_key access;
-    auth::rsa_key id;
-};
-pool_keys signing_keys(request_context& ctx, storage::user_pool const& pool);
-
 // The issuer of the pool's tokens: <issuer_base>/<pool id>.
 std::string issuer(request_context const& ctx, storage::user_pool const& pool);
 

@@ -120,7 +120,10 @@ TEST(dispatcher, refuses_a_model_without_an_implemented_operation)
     cognitod::storage::store store{":memory:"};
     fixed_clock time;
     cognitod::counting_ids ids;
+    cognitod::logger const log{cognitod::log_level::error};
+    cognitod::key_stock keys{store, log, 0};
     EXPECT_THROW(
-        cognitod::dispatcher(tiny, store, time, ids, "us-east-1", account_id), std::logic_error
+        cognitod::dispatcher(tiny, store, time, ids, keys, "us-east-1", account_id),
+        std::logic_error
     );
 }

@@ -8,6 +8,8 @@
 #include "server/aws_error.hpp"
 #include "server/dispatcher.hpp"
 #include "server/ids.hpp"
+#include "server/key_stock.hpp"
+#include "server/logger.hpp"
 #include "storage/store.hpp"
 
 #include <gtest/gtest.h>
@@ -51,7 +53,10 @@ struct fixture
     storage::store store{":memory:"};
     fixed_clock time;
     counting_ids ids;
-    dispatcher calls{cognito_model(), store, time, ids, "us-east-1", account_id};
+    logger log{log_level::error};
+    // No stock: a pool's keys are made when it first signs (the path a burst leads to).
+    key_stock keys{store, log, 0};
+    dispatcher calls{cognito_model(), store, time, ids, keys, "us-east-1", account_id};
     call_info info{"11111111-2222-4333-8444-555555555555", "", "192.0.2.1", "http://cognitod.test"};
 
     fixture() = default;

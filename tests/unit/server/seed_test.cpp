@@ -45,7 +45,15 @@ json demo_seed()
 seed_outcome seed(fixture& f, json const& doc, seed_mode mode = seed_mode::once)
 {
     return apply_seed(
-        cognito_model(), f.store, f.ids, f.time.now, "us-east-1", account_id, doc.dump(), mode
+        cognito_model(),
+        f.store,
+        f.ids,
+        f.keys,
+        f.time.now,
+        "us-east-1",
+        account_id,
+        doc.dump(),
+        mode
     );
 }
 
@@ -55,7 +63,15 @@ std::string seed_failure(fixture& f, std::string const& text)
     try
     {
         apply_seed(
-            cognito_model(), f.store, f.ids, t0, "us-east-1", account_id, text, seed_mode::once
+            cognito_model(),
+            f.store,
+            f.ids,
+            f.keys,
+            t0,
+            "us-east-1",
+            account_id,
+            text,
+            seed_mode::once
         );
         ADD_FAILURE() << "the seed was applied";
     }
