@@ -280,6 +280,11 @@ def run(systems, clients, worker_counts, fixtures, rounds, log):
         for workers in worker_counts:
             for client, python in clients:
                 for s in systems:
+                    # cognitod's key stock full before every batch, whoever's: its generator
+                    # then takes no CPU from a peer's batch, only from cognitod's own.
+                    for other in systems:
+                        if hasattr(other, "await_keys"):
+                            other.await_keys(log)
                     done, span, version = run_batch(s, client, python, workers, fixtures,
                                                     f"r{r}-{client}-{workers}")
                     versions[client] = version
