@@ -298,6 +298,36 @@ TEST(store_seeds, wipe_removes_everything_and_forgets_seeds)
     EXPECT_FALSE(s.seed_applied("abc123"));
 }
 
+TEST(store_seeds, wipe_keeps_the_signing_key_stock_the_triggers_and_the_foreign_keys)
+{
+    queries s = memory_queries();
+    s.add_stock_key("PEM 1");
+    s.add_stock_key("PEM 2");
+    auto const pool = make_pool().insert(s);
+    make_user("alice").insert(s, pool);
+    s.wipe();
+    EXPECT_EQ(s.stock_keys(), (std::vector<std::string>{"PEM 1", "PEM 2"}));
+    // The user-count triggers were made again: a new pool counts its users.
+    auto const again = make_pool().insert(s);
+    make_user("bob").insert(s, again);
+    EXPECT_EQ(s.count_users(again.seq), 1);
+    // Foreign keys are on again: deleting the pool takes its users with it.
+    s.delete_user_pool(again.seq);
+    EXPECT_EQ(rows(s, "users"), 0);
+    auto fk = s.db().cached("PRAGMA foreign_keys");
+    ASSERT_TRUE(fk->step());
+    EXPECT_EQ(fk->column_int64(0), 1);
+}
+
+TEST(store_seeds, deleted_rows_are_not_overwritten)
+{
+    // secure_delete (on in Debian's SQLite) wrote every page a delete touched once more.
+    queries s = memory_queries();
+    auto st = s.db().cached("PRAGMA secure_delete");
+    ASSERT_TRUE(st->step());
+    EXPECT_EQ(st->column_int64(0), 0);
+}
+
 TEST(store_version, wipe_counts_as_a_write)
 {
     store s{":memory:"};
