@@ -162,7 +162,8 @@ public:
     void insert_message(message const& m);
     std::vector<message> list_messages(std::string_view pool_id, std::string_view username);
     void clear_messages();
-    // Removes every pool, user and device, and the applied-seed record and the outbox with them.
+    // Removes every pool, user and device, and the applied-seed record and the outbox with them;
+    // keeps the signing-key stock. Runs its own transaction: never call it inside one.
     void wipe();
 
     // Seeds: a seed's SHA-256 is recorded once it has been applied.

@@ -332,7 +332,54 @@ void queries::clear_messages()
 
 void queries::wipe()
 {
-    db_.exec("DELETE FROM user_pools; DELETE FROM applied_seeds; DELETE FROM messages;");
+    // Every table but the signing-key stock, each cut whole rather than row by row: SQLite
+    // truncates a table (drops its pages, without visiting its rows' cells or indexes) when no
+    // trigger and no foreign key makes it look at the rows. The pragma takes effect only outside
+    // a transaction; the triggers are dropped and made again inside it, from their own text.
+    db_.exec("PRAGMA foreign_keys = OFF");
+    try
+    {
+        transaction tx{db_, transaction_mode::immediate};
+        std::vector<std::string> tables;
+        {
+            auto st = db_.cached(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name <> 'signing_key_stock'"
+            );
+            while (st->step())
+            {
+                tables.push_back(st->column_text(0));
+            }
+        }
+        std::vector<std::pair<std::string, std::string>> triggers; // name, CREATE TRIGGER
+        {
+            auto st = db_.cached("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND "
+                                 "tbl_name <> 'signing_key_stock'");
+            while (st->step())
+            {
+                triggers.emplace_back(st->column_text(0), st->column_text(1));
+            }
+        }
+        for (auto const& [name, sql] : triggers)
+        {
+            db_.exec("DROP TRIGGER \"" + name + "\"");
+        }
+        for (auto const& table : tables)
+        {
+            db_.exec("DELETE FROM \"" + table + "\"");
+        }
+        for (auto const& [name, sql] : triggers)
+        {
+            db_.exec(sql);
+        }
+        tx.commit();
+    }
+    catch (...)
+    {
+        db_.exec("PRAGMA foreign_keys = ON");
+        throw;
+    }
+    db_.exec("PRAGMA foreign_keys = ON");
 }
 
 } // namespace cognitod::storage
