@@ -46,8 +46,17 @@ key_stock::~key_stock()
 
 void key_stock::start()
 {
-    if (target_ == 0 || generator_.joinable())
+    if (generator_.joinable())
     {
+        return;
+    }
+    if (target_ == 0)
+    {
+        log_.write(
+            log_level::info,
+            "signing-key stock off (--signing-key-stock 0): each user pool makes its keys when it "
+            "first signs a token"
+        );
         return;
     }
     std::size_t ready = 0;
@@ -56,6 +65,11 @@ void key_stock::start()
         ready = reader->count_stock_keys();
     }
     counted(ready);
+    log_.write(
+        log_level::info,
+        "signing-key stock: " + std::to_string(ready) + " of " + std::to_string(target_) +
+            " keys ready"
+    );
     generator_ = std::thread([this] { generate(); });
 }
 
@@ -174,7 +188,7 @@ bool key_stock::assign(storage::queries& q, std::int64_t pool_seq, std::string c
     {
         std::lock_guard const lock{mutex_};
         woken_ = true;
-        if (pems.empty() && !said_empty_)
+        if (pems.empty() && !said_empty_ && target_ > 0)
         {
             said_empty_ = true;
             say_empty = true;
