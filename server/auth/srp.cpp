@@ -100,6 +100,11 @@ struct constants
     static constexpr int windows = (table_bits + window_bits - 1) / window_bits;
     static constexpr int digits = 1 << window_bits;
 
+    static std::size_t at(int window, int digit)
+    {
+        return static_cast<std::size_t>(window) * digits + static_cast<std::size_t>(digit);
+    }
+
     bignum n;
     bignum g{BN_new()};
     bignum k;
@@ -125,18 +130,17 @@ struct constants
         BN_to_montgomery(one.get(), one.get(), mont.get(), ctx.get());
         auto base = fresh(); // g^(64^i)
         BN_to_montgomery(base.get(), g.get(), mont.get(), ctx.get());
-        powers.resize(static_cast<std::size_t>(windows * digits));
+        powers.resize(at(windows, 0));
         for (int i = 0; i < windows; ++i)
         {
-            auto* row = &powers[static_cast<std::size_t>(i * digits)];
-            row[1] = fresh();
-            BN_copy(row[1].get(), base.get());
+            powers[at(i, 1)] = fresh();
+            BN_copy(powers[at(i, 1)].get(), base.get());
             for (int d = 2; d < digits; ++d)
             {
-                row[d] = fresh();
-                multiply(row[d].get(), row[d - 1].get(), base.get(), ctx.get());
+                powers[at(i, d)] = fresh();
+                multiply(powers[at(i, d)].get(), powers[at(i, d - 1)].get(), base.get(), ctx.get());
             }
-            multiply(base.get(), row[digits - 1].get(), base.get(), ctx.get());
+            multiply(base.get(), powers[at(i, digits - 1)].get(), base.get(), ctx.get());
         }
     }
 
@@ -210,10 +214,7 @@ struct group
             if (digit != 0)
             {
                 c.multiply(
-                    acc.get(),
-                    acc.get(),
-                    c.powers[static_cast<std::size_t>(i * constants::digits + digit)].get(),
-                    ctx.get()
+                    acc.get(), acc.get(), c.powers[constants::at(i, digit)].get(), ctx.get()
                 );
             }
         }
