@@ -154,14 +154,26 @@ json tokens(
     return {{"ChallengeParameters", json::object()}, {"AuthenticationResult", std::move(result)}};
 }
 
-// After the password and any MFA: a remembered device's own proof, else tokens.
-json device_proof_or_tokens(request_context& ctx, client_and_pool const& target, proof const& p)
+// After the password and any MFA: the remembered device's own proof, else tokens.
+json device_proof_or_tokens(
+    request_context& ctx,
+    client_and_pool const& target,
+    proof const& p,
+    std::optional<storage::device> const& remembered
+)
 {
-    if (auto const d = remembered_device(ctx, target.pool, p.user, p.state.device_key))
+    if (remembered)
     {
-        return device_srp_challenge(ctx, target, p.user, *d);
+        return device_srp_challenge(ctx, target, p.user, *remembered);
     }
     return tokens(ctx, target, p.user, p.state.device_key);
+}
+
+json device_proof_or_tokens(request_context& ctx, client_and_pool const& target, proof const& p)
+{
+    return device_proof_or_tokens(
+        ctx, target, p, remembered_device(ctx, target.pool, p.user, p.state.device_key)
+    );
 }
 
 std::optional<std::string> hex_member(json const& stored, char const* name)
@@ -229,9 +241,10 @@ json advance(request_context& ctx, client_and_pool const& target, proof const& p
             return new_password_challenge(ctx, target, p.user, p.state);
         }
         // A remembered device skips MFA where the pool's ChallengeRequiredOnNewDevice allows.
+        // Looked up once: the device's proof below needs the same row.
+        auto const remembered = remembered_device(ctx, target.pool, p.user, p.state.device_key);
         bool const device_skips_mfa =
-            remembered_device(ctx, target.pool, p.user, p.state.device_key) &&
-            device_settings(target.pool).challenge_required_on_new_device;
+            remembered && device_settings(target.pool).challenge_required_on_new_device;
         if (!device_skips_mfa)
         {
             if (auto challenge = mfa_challenge(ctx, target, p.user, p.state))
@@ -239,7 +252,7 @@ json advance(request_context& ctx, client_and_pool const& target, proof const& p
                 return std::move(*challenge);
             }
         }
-        return device_proof_or_tokens(ctx, target, p);
+        return device_proof_or_tokens(ctx, target, p, remembered);
     }
     case proof::step::mfa_factor_chosen:
         return chosen_mfa_challenge(ctx, target, p);
