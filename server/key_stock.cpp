@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <pthread.h>
@@ -109,6 +110,8 @@ void key_stock::generate()
     // thread runs at normal priority, which costs requests some speed and nothing else.
     sched_param const idle{};
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+    pthread_setname_np(pthread_self(), "signing-keys"); // as ps and top show it
+
     try
     {
         // What a restarted cognitod has in stock, parsed before pools ask for it.
@@ -188,6 +191,10 @@ bool key_stock::assign(storage::queries& q, std::int64_t pool_seq, std::string c
     {
         std::lock_guard const lock{mutex_};
         woken_ = true;
+        // Counted down now, not at the generator's next count: whoever reads ready() (health)
+        // must not see keys that are gone. Should the transaction roll back, the count is low
+        // until the generator counts again.
+        ready_ -= std::min(ready_, pems.size());
         if (pems.empty() && !said_empty_ && target_ > 0)
         {
             said_empty_ = true;
@@ -289,6 +296,12 @@ void key_stock::supply(std::int64_t pool_seq)
         {
             writer->set_pool_signing_keys(pool_seq, stored_text(pems[0], pems[1]));
             tx.commit();
+            {
+                std::lock_guard const lock{mutex_};
+                ready_ -= std::min(ready_, pems.size());
+                woken_ = true;
+            }
+            wake_.notify_one();
             return;
         }
     }
