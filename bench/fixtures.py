@@ -172,6 +172,7 @@ def worker(spec):
     if sys.stdin.readline().strip() != "go":
         return 1
     results = []
+    cpu_started = time.process_time()
     try:
         for i in range(spec["fixtures"]):
             name = f"{spec['prefix']}-w{spec['worker']}-f{i}"
@@ -182,12 +183,43 @@ def worker(spec):
         print(json.dumps({"error": f"fixture {len(results) + 1} of worker {spec['worker']}: {e}"}),
               flush=True)
         return 1
-    print(json.dumps({"fixtures": results}), flush=True)
+    print(json.dumps({"fixtures": results, "cpu": time.process_time() - cpu_started}), flush=True)
     return 0
 
 
 # ---------------------------------------------------------------------------------------------
 # The driver: runs in bench/run's process.
+
+KEY_THREAD = "signing-keys"  # cognitod's key generator: idle-priority work, off the request path
+
+
+def group_cpu_seconds(pid):
+    """User and system CPU seconds of the threads of every process in the process group pid
+    leads (a server and, for cognito-local, the node process its launcher starts), but for
+    cognitod's key generator; None where /proc does not say."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, found = 0, False
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                # After the name: state, ppid, pgrp, ...; utime and stime are the 12th and 13th.
+                if int(f.read().rsplit(")", 1)[1].split()[2]) != pid:
+                    continue
+            for task in os.listdir(f"/proc/{entry}/task"):
+                with open(f"/proc/{entry}/task/{task}/stat") as f:
+                    stat = f.read()
+                name, fields = stat.split("(", 1)[1].rsplit(")", 1)
+                if name == KEY_THREAD:
+                    continue
+                fields = fields.split()
+                total += int(fields[11]) + int(fields[12])
+                found = True
+        except OSError:
+            continue
+    return total / ticks if found else None
+
 
 def find_boto3_python(requested):
     """The interpreter for the boto3 workers, and its boto3's version: --boto3-python when given,
@@ -243,11 +275,12 @@ def run_batch(system, client, python, workers, fixtures, prefix):
             if "ready" not in ready:
                 raise WrongAnswer(f"{system.name}, {client}: {ready.get('error')}")
             version = ready["ready"]
+        server_cpu = group_cpu_seconds(system.process.pid)
         for p in processes:
             p.stdin.write("go\n")
             p.stdin.flush()
         deadline = time.monotonic() + BATCH_SECONDS
-        done = []
+        done, client_cpu = [], 0.0
         for p in processes:
             try:
                 out, err = p.communicate(timeout=max(1, deadline - time.monotonic()))
@@ -262,13 +295,16 @@ def run_batch(system, client, python, workers, fixtures, prefix):
                 raise WrongAnswer(f"{system.name}, {client}, {workers} worker(s): "
                                   f"{result.get('error')}")
             done += result["fixtures"]
+            client_cpu += result["cpu"]
+        after = group_cpu_seconds(system.process.pid)
+        server_cpu = after - server_cpu if server_cpu is not None and after is not None else None
     finally:
         for p in processes:
             if p.poll() is None:
                 p.kill()
                 p.wait()
     span = max(f["end"] for f in done) - min(f["start"] for f in done)
-    return done, span, version
+    return done, span, version, {"client": client_cpu, "server": server_cpu}
 
 
 def run(systems, clients, worker_counts, fixtures, rounds, log):
@@ -285,11 +321,11 @@ def run(systems, clients, worker_counts, fixtures, rounds, log):
                     for other in systems:
                         if hasattr(other, "await_keys"):
                             other.await_keys(log)
-                    done, span, version = run_batch(s, client, python, workers, fixtures,
-                                                    f"r{r}-{client}-{workers}")
+                    done, span, version, cpu = run_batch(s, client, python, workers, fixtures,
+                                                         f"r{r}-{client}-{workers}")
                     versions[client] = version
                     results.setdefault((s.name, client, workers), []).append(
-                        {"fixtures": done, "span": span})
+                        {"fixtures": done, "span": span, "cpu": cpu})
                     totals = [f["end"] - f["start"] for f in done]
                     log(f"round {r + 1}: {s.name:14} {client:5} {workers} worker(s): "
                         f"{len(done)} fixtures, median {quantile(totals, 0.5) * 1000:.1f} ms, "
@@ -308,9 +344,13 @@ def render(results, versions, systems, worker_counts, clients, fixtures, rounds)
              f"Clients: " + "; ".join(f"{c} ({versions.get(c, '?')})" for c, _ in clients) + "  ",
              "Percentiles are nearest-rank over every fixture of every round; fixtures/s is each "
              "round's fixtures over the span from the first start to the last end, the median "
-             "round given (the range of the rounds in brackets).", ""]
+             "round given (the range of the rounds in brackets). CPU per fixture: the CPU time the "
+             "workers' processes and the server's (its process group) used in the rounds, over "
+             "their fixtures: what the two sides cost, whatever the machine's other load "
+             "(cognitod's without its key generator, which refills the stock off the request "
+             "path at idle priority).", ""]
     header = ["system", "client", "workers", "fixtures", "fixture median ms", "fixture p90 ms",
-              "fixtures/s"]
+              "fixtures/s", "client CPU ms/fixture", "server CPU ms/fixture"]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for workers in worker_counts:
         for client, _ in clients:
@@ -323,8 +363,13 @@ def render(results, versions, systems, worker_counts, clients, fixtures, rounds)
                 rate = f"{quantile(rates, 0.5):,.1f}"
                 if len(rates) > 1:
                     rate += f" ({rates[0]:,.1f}-{rates[-1]:,.1f})"
+                client_cpu = sum(b["cpu"]["client"] for b in batches) / len(totals)
+                server_cpus = [b["cpu"]["server"] for b in batches]
+                server_cpu = ("?" if None in server_cpus
+                              else ms(sum(server_cpus) / len(totals)))
                 lines.append(f"| {s.name} | {client} | {workers} | {len(totals)} | "
-                             f"{ms(quantile(totals, 0.5))} | {ms(quantile(totals, 0.9))} | {rate} |")
+                             f"{ms(quantile(totals, 0.5))} | {ms(quantile(totals, 0.9))} | {rate} | "
+                             f"{ms(client_cpu)} | {server_cpu} |")
     for workers in worker_counts:
         for client, _ in clients:
             present = [s for s in systems if (s.name, client, workers) in results]
