@@ -47,7 +47,7 @@ key_stock::~key_stock()
 
 void key_stock::start()
 {
-    if (generator_.joinable())
+    if (maker_.joinable())
     {
         return;
     }
@@ -71,7 +71,8 @@ void key_stock::start()
         "signing-key stock: " + std::to_string(ready) + " of " + std::to_string(target_) +
             " keys ready"
     );
-    generator_ = std::thread([this] { generate(); });
+    keeper_ = std::thread([this] { keep(); });
+    maker_ = std::thread([this] { make(); });
 }
 
 void key_stock::stop()
@@ -82,9 +83,14 @@ void key_stock::stop()
     }
     cancel_ = true;
     wake_.notify_all();
-    if (generator_.joinable())
+    keep_.notify_all();
+    if (maker_.joinable())
     {
-        generator_.join();
+        maker_.join();
+    }
+    if (keeper_.joinable())
+    {
+        keeper_.join();
     }
 }
 
@@ -104,10 +110,12 @@ void key_stock::counted(std::size_t ready)
     }
 }
 
-void key_stock::generate()
+void key_stock::make()
 {
-    // SCHED_IDLE: the stock fills from time no request wants. Refused (a seccomp profile), the
-    // thread runs at normal priority, which costs requests some speed and nothing else.
+    // SCHED_IDLE: keys are made from time no request wants. Refused (a seccomp profile), the
+    // thread runs at normal priority, which costs requests some speed and nothing else. This
+    // thread never takes the store's writer: at idle priority, preempted while holding it, it
+    // would hold every write up for as long as busy threads keep it off the CPU.
     sched_param const idle{};
     pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
     pthread_setname_np(pthread_self(), "signing-keys"); // as ps and top show it
@@ -138,49 +146,77 @@ void key_stock::generate()
     std::unique_lock lock{mutex_};
     while (!stopping_)
     {
-        if (ready_ >= target_)
+        if (ready_ + made_.size() + storing_ >= target_)
         {
             wake_.wait(lock, [this] { return woken_ || stopping_; });
             woken_ = false;
-            if (stopping_)
-            {
-                break;
-            }
+            continue;
         }
         lock.unlock();
-        bool failed = false;
         try
         {
-            // Counted on the writer, so after the transaction that took keys and woke us.
-            auto ready = store_.write()->count_stock_keys();
-            if (ready < target_)
-            {
-                auto key = auth::rsa_key::generate(&cancel_);
-                auto pem = key.private_pem();
-                parsed_ahead(pem, std::move(key));
-                auto writer = store_.write();
-                storage::transaction tx{writer->db(), storage::transaction_mode::immediate};
-                writer->add_stock_key(pem);
-                ready = writer->count_stock_keys();
-                tx.commit();
-            }
-            counted(ready);
+            auto key = auth::rsa_key::generate(&cancel_);
+            auto pem = key.private_pem();
+            parsed_ahead(pem, std::move(key));
+            lock.lock();
+            made_.push_back(std::move(pem));
+            lock.unlock();
+            keep_.notify_one();
         }
         catch (auth::generation_cancelled const&) // NOLINT(bugprone-empty-catch): stopping
         {
         }
         catch (std::exception const& e)
         {
-            // The store refuses writes (its file is gone: it has said so) or a key failed: try
-            // again in a while rather than spin.
             log_.write(log_level::warn, std::string{"signing-key stock: "} + e.what());
-            failed = true;
+            lock.lock();
+            wake_.wait_for(lock, std::chrono::seconds{5}, [this] { return stopping_; });
+            continue;
         }
         lock.lock();
-        if (failed)
+    }
+}
+
+void key_stock::keep()
+{
+    pthread_setname_np(pthread_self(), "signing-store");
+    std::unique_lock lock{mutex_};
+    for (;;)
+    {
+        keep_.wait(lock, [this] { return !made_.empty() || stopping_; });
+        if (made_.empty())
         {
-            wake_.wait_for(lock, std::chrono::seconds{5}, [this] { return stopping_; });
+            return; // stopping, and every key made is stored
         }
+        std::vector<std::string> batch(
+            std::make_move_iterator(made_.begin()), std::make_move_iterator(made_.end())
+        );
+        made_.clear();
+        storing_ = batch.size();
+        lock.unlock();
+        try
+        {
+            auto writer = store_.write();
+            storage::transaction tx{writer->db(), storage::transaction_mode::immediate};
+            for (auto const& pem : batch)
+            {
+                writer->add_stock_key(pem);
+            }
+            auto const ready = writer->count_stock_keys();
+            tx.commit();
+            counted(ready);
+        }
+        catch (std::exception const& e)
+        {
+            // The store refuses writes (its file is gone: it has said so): these keys are lost,
+            // and the maker, finding the stock short, makes more after a pause.
+            log_.write(log_level::warn, std::string{"signing-key stock: "} + e.what());
+            std::this_thread::sleep_for(std::chrono::seconds{1});
+        }
+        lock.lock();
+        storing_ = 0;
+        woken_ = true;
+        wake_.notify_one();
     }
 }
 

@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -54,16 +55,22 @@ class key_stock
     logger const& log_;
     std::size_t target_;
 
-    // The generator: wakes when a pool takes keys, and makes keys while the stock holds fewer
-    // than target_.
+    // The maker (idle priority) makes keys while the stock and the keys it has made but not yet
+    // stored hold fewer than target_, and wakes when a pool takes keys; the keeper (normal
+    // priority) stores what it made, so that only a thread the scheduler runs promptly ever
+    // holds the store's writer.
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable wake_;    // the maker's
+    std::condition_variable keep_;    // the keeper's
     bool woken_ = false;              // guarded by mutex_
     bool stopping_ = false;           // guarded by mutex_
     bool said_empty_ = false;         // guarded by mutex_: the log has said the stock ran out
-    std::size_t ready_ = 0;           // guarded by mutex_: the stock's size when last counted
+    std::size_t ready_ = 0;           // guarded by mutex_: the stock's size, counted down as taken
+    std::deque<std::string> made_;    // guarded by mutex_: made, not yet stored
+    std::size_t storing_ = 0;         // guarded by mutex_: taken from made_, not yet counted
     std::atomic<bool> cancel_{false}; // stops a key being made, at stop()
-    std::thread generator_;
+    std::thread maker_;
+    std::thread keeper_;
 
     // Parsed keys by pool, with the stored text they were parsed from: a pool's sequence number
     // is used again after a reset, so an entry serves only the text it came from.
@@ -79,7 +86,8 @@ class key_stock
     // a pool's first call takes its two from here.
     std::unordered_map<std::string, auth::rsa_key> parsed_stock_; // guarded by cache_mutex_
 
-    void generate();
+    void make();
+    void keep();
     void counted(std::size_t ready);
     void parsed_ahead(std::string pem, auth::rsa_key key);
     auth::rsa_key parse(std::string const& pem);
@@ -93,9 +101,10 @@ public:
     key_stock(key_stock&&) = delete;
     key_stock& operator=(key_stock&&) = delete;
 
-    // Starts the generator thread (when target > 0), which runs at idle priority.
+    // Starts the maker and keeper threads (when target > 0).
     void start();
-    // Stops it, after the key it is making (the destructor does too).
+    // Stops them: the key being made is abandoned, those made are stored (the destructor does
+    // too).
     void stop();
 
     std::size_t target() const noexcept { return target_; }
