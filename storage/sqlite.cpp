@@ -196,8 +196,8 @@ database::database(std::string const& path, durability level, open_mode mode)
     exec("PRAGMA foreign_keys = ON");
     // Debian builds SQLite with secure_delete on: every deleted row's bytes overwritten, and every
     // page that held one written again. Nothing cognitod deletes is secret from whoever can read
-    // its file; off, a pool's deletion writes a third of the pages and a reset of 1,000 pools
-    // half as many.
+    // its file; deleting 1,000 fixture pools row by row wrote 6.2 MB of WAL with it, 1.4 MB
+    // without.
     exec("PRAGMA secure_delete = OFF");
     if (path != ":memory:")
     {
