@@ -144,11 +144,11 @@ void key_stock::make()
     }
 
     std::unique_lock lock{mutex_};
-    while (!stopping_)
+    while (!stopping_ && !gave_up_)
     {
         if (ready_ + made_.size() + storing_ >= target_)
         {
-            wake_.wait(lock, [this] { return woken_ || stopping_; });
+            wake_.wait(lock, [this] { return woken_ || stopping_ || gave_up_; });
             woken_ = false;
             continue;
         }
@@ -206,10 +206,21 @@ void key_stock::keep()
             tx.commit();
             counted(ready);
         }
+        catch (storage::unwritable_error const&)
+        {
+            // The database file is gone: the store has said so, and refuses every write from now
+            // on. Making keys no one can store would only burn CPU.
+            lock.lock();
+            gave_up_ = true;
+            made_.clear();
+            storing_ = 0;
+            wake_.notify_one();
+            return;
+        }
         catch (std::exception const& e)
         {
-            // The store refuses writes (its file is gone: it has said so): these keys are lost,
-            // and the maker, finding the stock short, makes more after a pause.
+            // Any other failure: these keys are lost, and the maker, finding the stock short,
+            // makes more after a pause.
             log_.write(log_level::warn, std::string{"signing-key stock: "} + e.what());
             std::this_thread::sleep_for(std::chrono::seconds{1});
         }

@@ -60,11 +60,14 @@ class key_stock
     // priority) stores what it made, so that only a thread the scheduler runs promptly ever
     // holds the store's writer.
     std::mutex mutex_;
-    std::condition_variable wake_;    // the maker's
-    std::condition_variable keep_;    // the keeper's
-    bool woken_ = false;              // guarded by mutex_
-    bool stopping_ = false;           // guarded by mutex_
-    bool said_empty_ = false;         // guarded by mutex_: the log has said the stock ran out
+    std::condition_variable wake_; // the maker's
+    std::condition_variable keep_; // the keeper's
+    bool woken_ = false;           // guarded by mutex_
+    bool stopping_ = false;        // guarded by mutex_
+    // guarded by mutex_: the log has said the stock ran out, or it has not been full since start
+    // (a new database's first pools are no burst, and a seed applied at start runs before it)
+    bool said_empty_ = true;
+    bool gave_up_ = false;            // guarded by mutex_: the store refuses writes, for good
     std::size_t ready_ = 0;           // guarded by mutex_: the stock's size, counted down as taken
     std::deque<std::string> made_;    // guarded by mutex_: made, not yet stored
     std::size_t storing_ = 0;         // guarded by mutex_: taken from made_, not yet counted
