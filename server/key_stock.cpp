@@ -197,6 +197,7 @@ void key_stock::keep()
         try
         {
             auto writer = store_.write();
+            writer.keep_version(); // the stock is not state the console shows
             storage::transaction tx{writer->db(), storage::transaction_mode::immediate};
             for (auto const& pem : batch)
             {
@@ -334,6 +335,7 @@ void key_stock::supply(std::int64_t pool_seq)
 {
     {
         auto writer = store_.write();
+        writer.keep_version(); // the stock is not state the console shows
         storage::transaction tx{writer->db(), storage::transaction_mode::immediate};
         if (!writer->find_user_pool_by_seq(pool_seq) || writer->pool_signing_keys(pool_seq))
         {
@@ -359,6 +361,7 @@ void key_stock::supply(std::int64_t pool_seq)
     std::string pool_id;
     {
         auto writer = store_.write();
+        writer.keep_version(); // the stock is not state the console shows
         storage::transaction tx{writer->db(), storage::transaction_mode::immediate};
         if (writer->set_pool_signing_keys(pool_seq, stored_text(access, id)))
         {

@@ -276,6 +276,7 @@ public:
         friend class store;
         store* owner_;
         std::unique_lock<std::mutex> lock_;
+        bool raises_version_ = true;
 
         // Throws unwritable_error as check_writable(), releasing lock.
         write_lease(store& owner, std::unique_lock<std::mutex> lock);
@@ -289,6 +290,10 @@ public:
 
         queries& operator*() const noexcept { return owner_->writer_; }
         queries* operator->() const noexcept { return &owner_->writer_; }
+
+        // What this lease commits is no part of the state the version stands for (the
+        // signing-key stock): it leaves the version as it is.
+        void keep_version() noexcept { raises_version_ = false; }
     };
     // Waits for the writer. Throws unwritable_error when the database file was found deleted,
     // renamed or replaced (see check_writable()).

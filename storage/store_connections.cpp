@@ -241,7 +241,10 @@ store::write_lease::~write_lease()
     if (lock_.owns_lock() && owner_->committed_)
     {
         owner_->committed_ = false;
-        ++owner_->version_;
+        if (raises_version_)
+        {
+            ++owner_->version_;
+        }
     }
 }
 

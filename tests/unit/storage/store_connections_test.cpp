@@ -274,6 +274,26 @@ TEST(store_version, a_write_lease_raises_the_version_once_for_what_it_committed)
     EXPECT_EQ(s.version(), before + 2);
 }
 
+TEST(store_version, a_lease_that_keeps_the_version_commits_without_raising_it)
+{
+    // The signing-key stock is written so: the console's state has not changed.
+    store s{":memory:"};
+    auto const before = s.version();
+    {
+        auto writer = s.write();
+        writer.keep_version();
+        writer->add_stock_key("PEM");
+    }
+    EXPECT_EQ(s.version(), before);
+    EXPECT_EQ(s.read()->count_stock_keys(), 1U);
+    {
+        // The next lease that commits raises it once, as before.
+        auto writer = s.write();
+        make_pool().insert(*writer);
+    }
+    EXPECT_EQ(s.version(), before + 1);
+}
+
 TEST(store_version, a_write_lease_that_commits_nothing_leaves_the_version_alone)
 {
     store s{":memory:"};
