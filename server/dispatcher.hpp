@@ -40,13 +40,18 @@ class dispatcher
     // Builds the request's context and runs fn in one transaction on q; a throw rolls it back.
     template <class Fn>
     json in_transaction_on(
-        storage::queries& q, storage::transaction_mode mode, call_info const& info, Fn&& fn
+        storage::queries& q,
+        storage::transaction_mode mode,
+        call_info const& info,
+        unsigned_tokens& tokens,
+        Fn&& fn
     ) const
     {
         request_context ctx{
             q,
             ids_,
             keys_,
+            tokens,
             clock_.now_ms(),
             info.region.empty() ? default_region_ : info.region,
             account_id_,
@@ -78,15 +83,25 @@ class dispatcher
         return in_lease(mode, info, fn);
     }
 
+    // The tokens the call minted are signed once its lease is given back (unsigned_tokens).
     template <class Fn> json in_lease(access mode, call_info const& info, Fn& fn) const
     {
+        unsigned_tokens tokens;
+        json output;
         if (mode == access::read)
         {
             auto reader = store_.read();
-            return in_transaction_on(*reader, storage::transaction_mode::deferred, info, fn);
+            output =
+                in_transaction_on(*reader, storage::transaction_mode::deferred, info, tokens, fn);
         }
-        auto writer = store_.write();
-        return in_transaction_on(*writer, storage::transaction_mode::immediate, info, fn);
+        else
+        {
+            auto writer = store_.write();
+            output =
+                in_transaction_on(*writer, storage::transaction_mode::immediate, info, tokens, fn);
+        }
+        tokens.sign_into(output);
+        return output;
     }
 
 public:

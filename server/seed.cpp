@@ -410,7 +410,8 @@ seed_outcome apply_seed(
     {
         return {};
     }
-    request_context ctx{*writer, ids, keys, now_ms, region, account_id, "seed", "", ""};
+    unsigned_tokens tokens; // a seed mints none
+    request_context ctx{*writer, ids, keys, tokens, now_ms, region, account_id, "seed", "", ""};
     auto const outcome = seeder{model, ctx}.run(doc);
     writer->record_seed(sha, now_ms);
     tx.commit();

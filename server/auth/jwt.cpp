@@ -246,7 +246,7 @@ nlohmann::ordered_json java_hash_order(std::vector<std::pair<std::string, nlohma
     return out;
 }
 
-std::string encode_jwt(rsa_key const& key, nlohmann::ordered_json const& payload)
+std::string jwt_signing_input(rsa_key const& key, nlohmann::ordered_json const& payload)
 {
     auto const compact = [](nlohmann::ordered_json const& j)
     {
@@ -269,10 +269,20 @@ std::string encode_jwt(rsa_key const& key, nlohmann::ordered_json const& payload
     std::string input = base64url_encode(compact(header));
     input += '.';
     input += base64url_encode(compact(payload));
-    auto const signature = key.sign(input);
-    input += '.';
-    input += base64url_encode(signature);
     return input;
+}
+
+std::string sign_jwt(rsa_key const& key, std::string signing_input)
+{
+    auto const signature = key.sign(signing_input);
+    signing_input += '.';
+    signing_input += base64url_encode(signature);
+    return signing_input;
+}
+
+std::string encode_jwt(rsa_key const& key, nlohmann::ordered_json const& payload)
+{
+    return sign_jwt(key, jwt_signing_input(key, payload));
 }
 
 std::optional<decoded_jwt> decode_jwt(std::string_view token)

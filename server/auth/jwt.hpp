@@ -58,6 +58,10 @@ nlohmann::ordered_json java_hash_order(std::vector<std::pair<std::string, nlohma
 
 // header.payload.signature, compact JSON with '/' escaped as Cognito (json-smart) writes it.
 std::string encode_jwt(rsa_key const& key, nlohmann::ordered_json const& payload);
+// What encode_jwt signs: "header.payload".
+std::string jwt_signing_input(rsa_key const& key, nlohmann::ordered_json const& payload);
+// The token for a signing input: "header.payload.signature".
+std::string sign_jwt(rsa_key const& key, std::string signing_input);
 
 // NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json's default constructor does not throw
 struct decoded_jwt

@@ -3,6 +3,7 @@
 
 #include "server/ids.hpp"
 #include "server/key_stock.hpp"
+#include "server/unsigned_tokens.hpp"
 #include "storage/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,7 @@ struct request_context
     storage::queries& store;
     id_source& ids;
     key_stock& keys;
+    unsigned_tokens& tokens; // signed by the dispatcher once the transaction has ended
     std::int64_t now_ms = 0; // one instant per request
     std::string region;      // from the SigV4 scope, else the configured default
     std::string account_id;

@@ -166,8 +166,8 @@ minted mint(
     add_attribute_claims(id, u, settings);
 
     return {
-        auth::encode_jwt(keys->access, auth::java_hash_order(std::move(access))),
-        auth::encode_jwt(keys->id, auth::java_hash_order(std::move(id))),
+        ctx.tokens.add(keys->access, auth::java_hash_order(std::move(access))),
+        ctx.tokens.add(keys->id, auth::java_hash_order(std::move(id))),
         access_life,
     };
 }
