@@ -135,6 +135,7 @@ void key_stock::make()
                 return;
             }
             auto key = auth::rsa_key::from_pem(pem);
+            key.prepare();
             parsed_ahead(std::move(pem), std::move(key));
         }
     }
@@ -156,6 +157,7 @@ void key_stock::make()
         try
         {
             auto key = auth::rsa_key::generate(&cancel_);
+            key.prepare();
             auto pem = key.private_pem();
             parsed_ahead(pem, std::move(key));
             lock.lock();

@@ -47,6 +47,9 @@ public:
     // {"alg","e","kid","kty","n","use"} for jwks.json.
     nlohmann::ordered_json jwk() const;
     std::string sign(std::string_view data) const;
+    // Signs once on this thread and once on another, so that the key's first signatures on the
+    // request threads cost what every later one does (see jwt.cpp).
+    void prepare() const;
     bool verify(std::string_view data, std::string_view signature) const;
 };
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -219,6 +220,29 @@ TEST(encode_jwt, uses_base64url_without_padding_in_every_segment)
     auto const token = encode_jwt(signing_key(), {{"sub", "a"}});
     EXPECT_EQ(segments(token).size(), 3U);
     EXPECT_EQ(token.find_first_of("+/="), std::string::npos);
+}
+
+TEST(rsa_key, signs_from_any_thread_once_prepared)
+{
+    auto const key = rsa_key::generate();
+    key.prepare();
+    std::vector<std::string> signatures(3);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < signatures.size(); ++i)
+    {
+        threads.emplace_back([&, i] { signatures[i] = key.sign("payload " + std::to_string(i)); });
+    }
+    for (auto& t : threads)
+    {
+        t.join();
+    }
+    for (std::size_t i = 0; i < signatures.size(); ++i)
+    {
+        EXPECT_TRUE(key.verify("payload " + std::to_string(i), signatures[i])) << i;
+        EXPECT_FALSE(key.verify("payload " + std::to_string(i + 1), signatures[i])) << i;
+    }
+    // RSASSA-PKCS1-v1_5 is deterministic: blinding changes how a signature is computed, not what.
+    EXPECT_EQ(key.sign("payload 0"), signatures[0]);
 }
 
 TEST(rsa_key, verify_rejects_a_changed_payload)
