@@ -57,6 +57,9 @@ inline constexpr std::string_view seed = R"({"UserPools": [
    "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": false,
                            "DeviceOnlyRememberedOnUserPrompt": true},
    "AliasAttributes": ["email"],
+   "Groups": [{"GroupName": "admins", "Precedence": 0,
+               "RoleArn": "arn:aws:iam::123456789012:role/admins"},
+              {"GroupName": "staff"}],
    "Clients": [
      {"ClientId": "fuzzclient0000000000000001", "ClientName": "public",
       "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
@@ -66,7 +69,7 @@ inline constexpr std::string_view seed = R"({"UserPools": [
       "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
                             "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}],
    "Users": [
-     {"Username": "alice", "Password": "Passw0rd!",
+     {"Username": "alice", "Password": "Passw0rd!", "Groups": ["admins"],
       "Attributes": [{"Name": "email", "Value": "alice@example.com"},
                      {"Name": "email_verified", "Value": "true"}],
       "Devices": [
@@ -312,6 +315,13 @@ world_values(sessions const& s)
           json::array({{{"Name", "name"}, {"Value", "Erin"}}})}},
         {"AttributesToGet", {json::array({"email"})}},
         {"ExplicitAuthFlows", {json::array({"ALLOW_USER_PASSWORD_AUTH"})}},
+        {"GroupName", {"admins", "staff", "missing"}},
+        {"CreateGroup.GroupName", {"made", "admins"}},
+        {"ResourceArn",
+         {"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_FuzzPool1",
+          "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Missing00",
+          "arn:aws:lambda:us-east-1:123456789012:function:trigger"}},
+        {"TagKeys", {json::array({"team"})}},
         // Shapes whose pattern a made-up value cannot meet.
         {"ArnType", {"arn:aws:lambda:us-east-1:123456789012:function:trigger"}},
         {"EmailAddressType", {"noreply@example.com"}},

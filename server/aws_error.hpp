@@ -69,6 +69,8 @@ inline constexpr worded_error_kind enable_software_token_mfa{
 inline constexpr error_kind expired_code{"ExpiredCodeException"};
 inline constexpr error_kind feature_unavailable_in_tier{"FeatureUnavailableInTierException"};
 inline constexpr error_kind forbidden{"ForbiddenException"};
+inline constexpr worded_error_kind group_exists{
+    {"GroupExistsException"}, "A group with the name already exists."};
 inline constexpr worded_error_kind internal_error{
     {"InternalErrorException", 500}, "Internal server error."};
 inline constexpr error_kind invalid_email_role_access_policy{
@@ -136,6 +138,7 @@ inline constexpr auto catalog = std::to_array<error_kind const*>({
     &expired_code,
     &feature_unavailable_in_tier,
     &forbidden,
+    &group_exists,
     &internal_error,
     &invalid_email_role_access_policy,
     &invalid_lambda_response,
@@ -182,6 +185,11 @@ inline constexpr auto catalog = std::to_array<error_kind const*>({
 inline aws_error device_not_found()
 {
     return resource_not_found("Device does not exist.");
+}
+
+inline aws_error group_not_found()
+{
+    return resource_not_found("Group not found.");
 }
 
 // The discovery documents are plain GETs, where a missing pool is 404 rather than the API's 400.

@@ -143,6 +143,7 @@ aws_json::response seed(exchange const& x)
             http::status::ok,
             {{"PoolsCreated", outcome.pools_created},
              {"ClientsCreated", outcome.clients_created},
+             {"GroupsCreated", outcome.groups_created},
              {"UsersCreated", outcome.users_created},
              {"DevicesCreated", outcome.devices_created}}
         );

@@ -6,6 +6,7 @@
 #include "server/operations/clients/clients.hpp"
 #include "server/operations/common.hpp"
 #include "server/operations/devices/devices.hpp"
+#include "server/operations/groups/groups.hpp"
 #include "server/operations/pools/user_pools.hpp"
 #include "server/operations/users/users.hpp"
 
@@ -204,7 +205,13 @@ class seeder
         check_members(
             spec,
             path,
-            {"Username", "Attributes", "Password", "TemporaryPassword", "Enabled", "Devices"},
+            {"Username",
+             "Attributes",
+             "Password",
+             "TemporaryPassword",
+             "Enabled",
+             "Groups",
+             "Devices"},
             nullptr
         );
         json create{{"UserPoolId", pool.id}, {"Username", spec.value("Username", json())}};
@@ -269,6 +276,22 @@ class seeder
             ++outcome_.users_created;
         }
         users_named_.emplace(owner->id, path);
+        auto const& groups = list_at(spec, "Groups", path);
+        for (std::size_t i = 0; i < groups.size(); ++i)
+        {
+            auto const member_path = path + ".Groups[" + std::to_string(i) + "]";
+            if (!groups[i].is_string())
+            {
+                fail(member_path, "must be a group name");
+            }
+            auto const name = groups[i].get<std::string>();
+            auto const g = find_group(ctx_, pool, name);
+            if (!g)
+            {
+                fail(member_path, "pool " + pool.id + " has no group " + name);
+            }
+            ctx_.store.add_group_member(g->seq, owner->id);
+        }
         auto const& devices = list_at(spec, "Devices", path);
         for (std::size_t i = 0; i < devices.size(); ++i)
         {
@@ -322,14 +345,31 @@ class seeder
         ++outcome_.clients_created;
     }
 
+    // A group of that name in the pool, in any case, is this one, left as it is.
+    void apply_group(storage::user_pool const& pool, json const& spec, std::string const& path)
+    {
+        auto const* create_shape = model_.find_operation("CreateGroup")->input;
+        check_members(spec, path, {}, create_shape);
+        json create = spec;
+        create["UserPoolId"] = pool.id;
+        validate_as("CreateGroup", create, path);
+        if (find_group(ctx_, pool, create.at("GroupName").get<std::string>()))
+        {
+            return;
+        }
+        as_seed_error(path, [&] { return make_group(ctx_, pool, create); });
+        ++outcome_.groups_created;
+    }
+
     void apply_pool(json const& spec, std::string const& path)
     {
         auto const* create_shape = model_.find_operation("CreateUserPool")->input;
-        check_members(spec, path, {"Id", "Users", "Clients"}, create_shape);
+        check_members(spec, path, {"Id", "Users", "Clients", "Groups"}, create_shape);
         json create = spec;
         create.erase("Id");
         create.erase("Users");
         create.erase("Clients");
+        create.erase("Groups");
         validate_as("CreateUserPool", create, path);
         auto const id = string_at(spec, "Id", path);
         if (!id.empty())
@@ -353,6 +393,11 @@ class seeder
         for (std::size_t i = 0; i < clients.size(); ++i)
         {
             apply_client(*pool, clients[i], path + ".Clients[" + std::to_string(i) + "]");
+        }
+        auto const& groups = list_at(spec, "Groups", path);
+        for (std::size_t i = 0; i < groups.size(); ++i)
+        {
+            apply_group(*pool, groups[i], path + ".Groups[" + std::to_string(i) + "]");
         }
         auto const& users = list_at(spec, "Users", path);
         for (std::size_t i = 0; i < users.size(); ++i)

@@ -29,6 +29,7 @@ struct seed_outcome
     bool applied = false; // false when skipped as already applied
     int pools_created = 0;
     int clients_created = 0;
+    int groups_created = 0;
     int users_created = 0;
     int devices_created = 0;
 };

@@ -97,6 +97,20 @@ struct app_client
     nlohmann::json settings = nlohmann::json::object(); // the rest of the UserPoolClient shape
 };
 
+// A pool's group (GroupType without its pool id).
+struct group
+{
+    std::int64_t seq = 0; // creation order
+    std::int64_t pool_seq = 0;
+    std::string name;     // as created
+    std::string name_key; // ASCII letters folded: the name it is found and kept unique by
+    std::optional<std::string> description;
+    std::optional<std::string> role_arn;
+    std::optional<std::int64_t> precedence;
+    std::int64_t created = 0;
+    std::int64_t last_modified = 0;
+};
+
 // One sign-in: its refresh token (kept as a hash) and every token minted from it share
 // origin_jti.
 struct auth_session

@@ -131,6 +131,24 @@ public:
     // Every key in the stock.
     std::vector<std::string> stock_keys();
 
+    // Groups (migration 010), found by name_key. Lists run in creation order.
+    std::int64_t insert_group(group const& g);
+    std::optional<group> find_group(std::int64_t pool_seq, std::string_view name_key);
+    std::vector<group>
+    list_groups(std::int64_t pool_seq, std::int64_t after_seq, std::size_t limit);
+    // Writes description, role, precedence and last_modified.
+    void update_group(group const& g);
+    void delete_group(std::int64_t seq);
+    // Adding a member twice, or removing one who is not, changes nothing.
+    void add_group_member(std::int64_t group_seq, std::int64_t user_id);
+    void remove_group_member(std::int64_t group_seq, std::int64_t user_id);
+    // The user's groups after after_seq, in creation order.
+    std::vector<group>
+    groups_of_user(std::int64_t user_id, std::int64_t after_seq, std::size_t limit);
+    // The group's members with ids above after_id, oldest first, with their attributes.
+    std::vector<user>
+    group_members(std::int64_t group_seq, std::int64_t after_id, std::size_t limit);
+
     // App clients
     std::int64_t insert_app_client(app_client const& c);
     std::optional<app_client> find_app_client(std::string_view id);

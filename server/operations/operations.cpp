@@ -13,7 +13,8 @@ std::vector<operation_entry> make_operations()
           client_operations(),
           auth_operations(),
           session_operations(),
-          mfa_operations()})
+          mfa_operations(),
+          group_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

@@ -57,6 +57,7 @@ std::vector<operation_entry> client_operations();
 std::vector<operation_entry> auth_operations();
 std::vector<operation_entry> session_operations();
 std::vector<operation_entry> mfa_operations();
+std::vector<operation_entry> group_operations();
 
 // Every implemented operation.
 std::vector<operation_entry> make_operations();

@@ -3,6 +3,7 @@
 #include "server/auth/encoding.hpp"
 #include "server/operations/common.hpp"
 #include "server/operations/devices/devices.hpp"
+#include "server/operations/groups/groups.hpp"
 
 namespace cognitod
 {
@@ -133,7 +134,12 @@ minted mint(
     auto const iss = issuer(ctx, target.pool);
     auto const event_id = ctx.ids.uuid();
 
+    auto const membership = claims_for_groups(ctx, u.id);
     std::vector<std::pair<std::string, json>> access{{"sub", u.sub}};
+    if (!membership.groups.empty())
+    {
+        access.emplace_back("cognito:groups", membership.groups);
+    }
     if (!session.device_key.empty())
     {
         access.emplace_back("device_key", session.device_key);
@@ -151,6 +157,18 @@ minted mint(
     access.emplace_back("username", u.username);
 
     std::vector<std::pair<std::string, json>> id{{"sub", u.sub}};
+    if (!membership.groups.empty())
+    {
+        id.emplace_back("cognito:groups", membership.groups);
+    }
+    if (!membership.roles.empty())
+    {
+        id.emplace_back("cognito:roles", membership.roles);
+    }
+    if (membership.preferred_role)
+    {
+        id.emplace_back("cognito:preferred_role", *membership.preferred_role);
+    }
     id.emplace_back("iss", iss);
     id.emplace_back("cognito:username", u.username);
     id.emplace_back("origin_jti", session.origin_jti);

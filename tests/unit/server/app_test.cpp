@@ -357,7 +357,11 @@ TEST_F(app_handle, seed_applies_the_body)
     EXPECT_EQ(
         body_of(res),
         json(
-            {{"PoolsCreated", 1}, {"ClientsCreated", 0}, {"UsersCreated", 1}, {"DevicesCreated", 0}}
+            {{"PoolsCreated", 1},
+             {"ClientsCreated", 0},
+             {"GroupsCreated", 0},
+             {"UsersCreated", 1},
+             {"DevicesCreated", 0}}
         )
     );
     EXPECT_TRUE(f_.store.read()->find_user_pool("us-east-1_Seeded1"));

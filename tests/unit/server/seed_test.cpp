@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace
 {
@@ -335,3 +336,88 @@ TEST(apply_seed, refuses_a_user_named_twice_across_two_entries_for_one_pool)
         "given at $.UserPools[0].Users[1]"
     );
 }
+
+namespace
+{
+
+json group_seed()
+{
+    return json::parse(R"({
+      "UserPools": [{
+        "Id": "us-east-1_DemoShop1",
+        "PoolName": "demo-shop",
+        "Groups": [
+          {"GroupName": "admins", "Precedence": 0,
+           "RoleArn": "arn:aws:iam::123456789012:role/admins"},
+          {"GroupName": "staff", "Description": "Everyone at the shop"}
+        ],
+        "Users": [
+          {"Username": "alice", "Password": "Passw0rd!", "Groups": ["staff", "ADMINS"]},
+          {"Username": "bob", "Password": "Passw0rd!", "Groups": ["staff"]}
+        ]
+      }]
+    })");
+}
+
+std::vector<std::string> groups_of(fixture& f, std::string const& username)
+{
+    std::vector<std::string> names;
+    auto const out =
+        f.call("AdminListGroupsForUser", {{"UserPoolId", pool_id}, {"Username", username}});
+    for (auto const& g : out.at("Groups"))
+    {
+        names.push_back(g.at("GroupName").get<std::string>());
+    }
+    return names;
+}
+
+TEST(seed_groups, creates_the_groups_and_the_memberships)
+{
+    fixture f;
+    auto const outcome = seed(f, group_seed());
+    EXPECT_EQ(outcome.groups_created, 2);
+    auto const admins = f.call("GetGroup", {{"UserPoolId", pool_id}, {"GroupName", "admins"}});
+    EXPECT_EQ(admins.at("Group").at("Precedence"), 0);
+    EXPECT_EQ(admins.at("Group").at("RoleArn"), "arn:aws:iam::123456789012:role/admins");
+    EXPECT_EQ(groups_of(f, "alice"), (std::vector<std::string>{"admins", "staff"}));
+    EXPECT_EQ(groups_of(f, "bob"), (std::vector<std::string>{"staff"}));
+}
+
+TEST(seed_groups, applied_again_leaves_existing_groups_and_adds_lost_memberships)
+{
+    fixture f;
+    seed(f, group_seed());
+    f.call("UpdateGroup", {{"UserPoolId", pool_id}, {"GroupName", "staff"}, {"Precedence", 9}});
+    f.call(
+        "AdminRemoveUserFromGroup",
+        {{"UserPoolId", pool_id}, {"Username", "bob"}, {"GroupName", "staff"}}
+    );
+    auto const outcome = seed(f, group_seed(), seed_mode::always);
+    EXPECT_EQ(outcome.groups_created, 0);
+    auto const staff = f.call("GetGroup", {{"UserPoolId", pool_id}, {"GroupName", "staff"}});
+    EXPECT_EQ(staff.at("Group").at("Precedence"), 9);
+    EXPECT_EQ(groups_of(f, "bob"), (std::vector<std::string>{"staff"}));
+}
+
+TEST(seed_groups, refuses_a_group_the_pool_does_not_have)
+{
+    fixture f;
+    auto doc = group_seed();
+    doc["UserPools"][0]["Users"][1]["Groups"] = {"staff", "owners"};
+    EXPECT_EQ(
+        seed_failure(f, doc.dump()),
+        "$.UserPools[0].Users[1].Groups[1]: pool us-east-1_DemoShop1 has no group owners"
+    );
+}
+
+TEST(seed_groups, validates_a_group_as_create_group_does)
+{
+    fixture f;
+    auto doc = group_seed();
+    doc["UserPools"][0]["Groups"][1]["Precedence"] = -1;
+    EXPECT_NE(seed_failure(f, doc.dump()).find("$.UserPools[0].Groups[1]"), std::string::npos);
+    doc["UserPools"][0]["Groups"][1] = {{"GroupName", "x"}, {"Members", json::array()}};
+    EXPECT_EQ(seed_failure(f, doc.dump()), "$.UserPools[0].Groups[1].Members: unknown member");
+}
+
+} // namespace
