@@ -14,7 +14,8 @@ std::vector<operation_entry> make_operations()
           auth_operations(),
           session_operations(),
           mfa_operations(),
-          group_operations()})
+          group_operations(),
+          tag_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

@@ -58,6 +58,7 @@ std::vector<operation_entry> auth_operations();
 std::vector<operation_entry> session_operations();
 std::vector<operation_entry> mfa_operations();
 std::vector<operation_entry> group_operations();
+std::vector<operation_entry> tag_operations();
 
 // Every implemented operation.
 std::vector<operation_entry> make_operations();
