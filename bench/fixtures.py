@@ -228,6 +228,35 @@ def group_cpu_seconds(pid):
     return total / ticks if found else None
 
 
+QUIET_CORES = 0.05    # a server below this share of a core is idle
+QUIET_WINDOW = 0.5    # seconds each look at the servers' CPU spans
+QUIET_PATIENCE = 30   # the most seconds to wait for them
+
+
+def await_quiet(systems, log):
+    """Waits until every server is idle: a peer still at work after its own batch (cognito-local
+    writes its data file after it has answered; a garbage collector runs late) would take CPU
+    from the next system's batch, and on 2 cores that moved a 1-worker median by half."""
+    started = time.monotonic()
+    while True:
+        before = {s.name: group_cpu_seconds(s.process.pid) for s in systems}
+        time.sleep(QUIET_WINDOW)
+        busy = []
+        for s in systems:
+            after = group_cpu_seconds(s.process.pid)
+            if None not in (before[s.name], after) and \
+                    after - before[s.name] > QUIET_CORES * QUIET_WINDOW:
+                busy.append(s.name)
+        waited = time.monotonic() - started
+        if not busy:
+            if waited > 2 * QUIET_WINDOW + 1:
+                log(f"servers idle after {waited:.1f} s")
+            return
+        if waited > QUIET_PATIENCE:
+            log(f"still busy after {QUIET_PATIENCE} s, running anyway: {', '.join(busy)}")
+            return
+
+
 def find_boto3_python(requested):
     """The interpreter for the boto3 workers, and its boto3's version: --boto3-python when given,
     else `python3` on PATH (what a suite's user runs), else this interpreter; None when none of
@@ -328,6 +357,7 @@ def run(systems, clients, worker_counts, fixtures, rounds, log):
                     for other in systems:
                         if hasattr(other, "await_keys"):
                             other.await_keys(log)
+                    await_quiet(systems, log)
                     done, span, version, cpu = run_batch(s, client, python, workers, fixtures,
                                                          f"r{r}-{client}-{workers}")
                     versions[client] = version
