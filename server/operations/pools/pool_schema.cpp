@@ -1,5 +1,6 @@
 #include "server/operations/pools/pool_schema.hpp"
 
+#include "server/auth/encoding.hpp"
 #include "server/aws_error.hpp"
 
 #include <array>
@@ -192,7 +193,7 @@ void check_attributes(json const& pool_settings, json const& attributes, attribu
         }
         else if (entry->value("AttributeDataType", "") == "Boolean")
         {
-            auto const value = attr.value("Value", std::string{});
+            auto const value = auth::ascii_lower(attr.value("Value", std::string{}));
             if (value != "true" && value != "false")
             {
                 problems += name + ": Attribute value must be true or false.\n";
@@ -203,6 +204,18 @@ void check_attributes(json const& pool_settings, json const& attributes, attribu
     {
         throw errors::invalid_parameter("Attributes did not conform to the schema: " + problems);
     }
+}
+
+std::string stored_value(json const& pool_settings, json const& attribute)
+{
+    auto value = attribute.value("Value", std::string{});
+    auto const* entry =
+        find_entry(pool_settings.at("SchemaAttributes"), attribute.value("Name", std::string{}));
+    if (entry != nullptr && entry->value("AttributeDataType", "") == "Boolean")
+    {
+        return auth::ascii_lower(value);
+    }
+    return value;
 }
 
 } // namespace cognitod

@@ -21,4 +21,8 @@ enum class attribute_use
 // attribute that is not in the pool's schema (or cannot be written).
 void check_attributes(json const& pool_settings, json const& attributes, attribute_use use);
 
+// The value to keep for a {Name, Value} that check_attributes accepted: a Boolean attribute's in
+// lower case ("True" is accepted, as AWS accepts it, and kept as "true"), any other as given.
+std::string stored_value(json const& pool_settings, json const& attribute);
+
 } // namespace cognitod

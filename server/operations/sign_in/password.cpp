@@ -106,7 +106,7 @@ proof answer_new_password(
     for (auto const& attr : given)
     {
         auto const name = attr.at("Name").get<std::string>();
-        auto const value = attr.at("Value").get<std::string>();
+        auto const value = stored_value(*target.pool.settings, attr);
         auto it = std::find_if(
             u.attributes.begin(), u.attributes.end(), [&](auto const& a) { return a.name == name; }
         );

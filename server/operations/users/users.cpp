@@ -193,7 +193,7 @@ json admin_update_user_attributes(request_context& ctx, json const& input)
     for (auto const& attr : given)
     {
         auto const name = attr.at("Name").get<std::string>();
-        auto const value = attr.value("Value", std::string{});
+        auto const value = stored_value(*pool.settings, attr);
         bool const changed = u.attribute_value(name) != value;
         set_attribute(attributes, name, value);
         // A new email or phone number is unverified until the request says otherwise.
@@ -252,7 +252,7 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
     for (auto const& attr : spec.attributes)
     {
         set_attribute(
-            attributes, attr.at("Name").get<std::string>(), attr.value("Value", std::string{})
+            attributes, attr.at("Name").get<std::string>(), stored_value(*pool.settings, attr)
         );
     }
 

@@ -526,6 +526,30 @@ TEST_F(users, admin_update_user_attributes_refuses_a_boolean_that_is_not_true_or
     );
 }
 
+TEST_F(users, boolean_attributes_are_accepted_in_any_case_and_kept_in_lower_case)
+{
+    f_.call(
+        "AdminCreateUser",
+        {{"UserPoolId", pool_},
+         {"Username", "alice"},
+         {"UserAttributes",
+          {{{"Name", "email"}, {"Value", "alice@example.com"}},
+           {{"Name", "email_verified"}, {"Value", "True"}}}}}
+    );
+    EXPECT_EQ(
+        attribute_in(get_user(f_, pool_, "alice").at("UserAttributes"), "email_verified"), "true"
+    );
+    f_.call(
+        "AdminUpdateUserAttributes",
+        {{"UserPoolId", pool_},
+         {"Username", "alice"},
+         {"UserAttributes", {{{"Name", "email_verified"}, {"Value", "FALSE"}}}}}
+    );
+    EXPECT_EQ(
+        attribute_in(get_user(f_, pool_, "alice").at("UserAttributes"), "email_verified"), "false"
+    );
+}
+
 TEST(admin_update_user_attributes, refuses_a_verified_email_alias_another_user_holds)
 {
     fixture f;
