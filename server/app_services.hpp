@@ -40,6 +40,7 @@ struct app_services
     auth::sigv4::credential_set const* credentials = nullptr; // --auth sigv4
     fault_rules* faults = nullptr;                            // /_cognitod/faults
     throttle* limiter = nullptr;                              // --throttle aws
+    shifted_clock* state_clock = nullptr;                     // /_cognitod/clock
     control_settings control{};
 };
 

@@ -19,6 +19,9 @@ using nlohmann::json;
 
 constexpr std::string_view prefix = "/_cognitod/";
 constexpr std::string_view token_header = "X-Cognitod-Control-Token";
+// The most one POST /_cognitod/clock moves the state's time: ten years, a refresh token's longest
+// life.
+constexpr std::int64_t max_advance_seconds = 10LL * 365 * 24 * 3600;
 
 struct exchange
 {
@@ -187,8 +190,58 @@ aws_json::response messages(exchange const& x)
     return x.answer(http::status::ok, {{"Messages", list}});
 }
 
-// Wipes every pool, user, device and message, and the fault rules and rate buckets with them;
-// the configuration (flags, credentials) stays.
+// The state's time: GET says it, POST {"advanceSeconds": N} moves it forward, DELETE puts it
+// back to the system's.
+aws_json::response clock_state(exchange const& x)
+{
+    auto* const shifted = x.services.state_clock;
+    if (shifted == nullptr)
+    {
+        return x.not_found();
+    }
+    if (x.req.method() == http::verb::post)
+    {
+        auto const body = read_client_json(x.req.body());
+        json const* seconds = nullptr;
+        if (body.result == client_json::outcome::read && body.value.is_object() &&
+            body.value.size() == 1)
+        {
+            if (auto it = body.value.find("advanceSeconds");
+                it != body.value.end() && it->is_number_integer())
+            {
+                seconds = &*it;
+            }
+        }
+        if (seconds == nullptr || seconds->get<std::int64_t>() < 0 ||
+            seconds->get<std::int64_t>() > max_advance_seconds)
+        {
+            return x.error(
+                http::status::bad_request,
+                "InvalidClockException",
+                "The body must be {\"advanceSeconds\": N}, N a whole number from 0 to " +
+                    std::to_string(max_advance_seconds) + "."
+            );
+        }
+        shifted->advance(seconds->get<std::int64_t>() * 1000);
+    }
+    else if (x.req.method() == http::verb::delete_)
+    {
+        shifted->restore();
+    }
+    else if (!x.reading())
+    {
+        return x.method_not_allowed();
+    }
+    auto const now = shifted->now_ms();
+    return x.answer(
+        http::status::ok,
+        {{"now", static_cast<double>(now) / 1000.0},
+         {"offsetSeconds", static_cast<double>(shifted->offset_ms()) / 1000.0}}
+    );
+}
+
+// Wipes every pool, user, device and message, and the fault rules and rate buckets with them,
+// and puts the state's time back to the system's; the configuration (flags, credentials) stays.
 aws_json::response reset(exchange const& x)
 {
     if (x.req.method() != http::verb::post)
@@ -203,6 +256,10 @@ aws_json::response reset(exchange const& x)
     if (x.services.limiter != nullptr)
     {
         x.services.limiter->reset();
+    }
+    if (x.services.state_clock != nullptr)
+    {
+        x.services.state_clock->restore();
     }
     return x.answer(http::status::ok, json::object());
 }
@@ -347,6 +404,10 @@ aws_json::response handle_control(
     if (name == "reset")
     {
         return reset(x);
+    }
+    if (name == "clock")
+    {
+        return clock_state(x);
     }
     if (name == "faults" || name.starts_with("faults/"))
     {

@@ -22,6 +22,24 @@ public:
     std::int64_t now_ms() const override;
 };
 
+// The time of cognitod's state: base's, moved forward by POST /_cognitod/clock, so that a test
+// sees codes, sessions and tokens expire without waiting. Only what the state's rules read uses
+// it; a request's signature date, the Date header and the rate buckets keep the real time.
+// Thread-safe.
+class shifted_clock final : public clock
+{
+    clock const& base_;
+    std::atomic<std::int64_t> offset_ms_{0};
+
+public:
+    explicit shifted_clock(clock const& base) : base_(base) {}
+    std::int64_t now_ms() const override { return base_.now_ms() + offset_ms_.load(); }
+    std::int64_t offset_ms() const noexcept { return offset_ms_.load(); }
+    void advance(std::int64_t ms) noexcept { offset_ms_ += ms; }
+    // Back to base's time.
+    void restore() noexcept { offset_ms_ = 0; }
+};
+
 // Thread-safe: one instance serves every connection.
 class id_source
 {

@@ -130,6 +130,9 @@ int run(config const& settings)
     store.on_fault([&log](std::string const& reason) { log.write(log_level::error, reason); });
     auto const model = schema::service_model::parse(schema::embedded_model_json());
     system_clock const time;
+    // What the state's rules read (tokens, codes, sessions): the system's time, moved forward by
+    // POST /_cognitod/clock.
+    shifted_clock state_time{time};
     random_ids ids;
     // Started once the seed has taken what it needs of the stock; stopped as run() returns.
     key_stock keys{store, log, settings.signing_key_stock};
@@ -145,7 +148,7 @@ int run(config const& settings)
                 store,
                 ids,
                 keys,
-                time.now_ms(),
+                state_time.now_ms(),
                 settings.region,
                 settings.account_id,
                 settings.seed.empty() ? settings.seed_text : read_file(settings.seed),
@@ -156,6 +159,7 @@ int run(config const& settings)
                 outcome.applied
                     ? "seed " + seed_name + " applied: " + std::to_string(outcome.pools_created) +
                           " pools, " + std::to_string(outcome.clients_created) + " clients, " +
+                          std::to_string(outcome.groups_created) + " groups, " +
                           std::to_string(outcome.users_created) + " users, " +
                           std::to_string(outcome.devices_created) + " devices created"
                     : "seed " + seed_name + " already applied to " + db_path + "; skipped"
@@ -182,7 +186,8 @@ int run(config const& settings)
         }
     }
 
-    dispatcher const calls{model, store, time, ids, keys, settings.region, settings.account_id};
+    dispatcher const calls{
+        model, store, state_time, ids, keys, settings.region, settings.account_id};
     fault_rules faults{model, std::random_device{}()};
     std::optional<throttle> limiter;
     if (settings.throttle_aws)
@@ -204,6 +209,7 @@ int run(config const& settings)
         credentials ? &*credentials : nullptr,
         settings.control_enabled ? &faults : nullptr,
         limiter ? &*limiter : nullptr,
+        settings.control_enabled ? &state_time : nullptr,
         control_settings{settings.control_enabled, settings.control_token, allowed_hosts},
     }};
 

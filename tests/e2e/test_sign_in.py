@@ -7,6 +7,7 @@ import json
 import re
 import time
 import urllib.error
+import urllib.request
 from datetime import datetime
 
 import jwt
@@ -1062,3 +1063,35 @@ def test_access_tokens_of_a_deleted_pool_are_invalid(idp, app):
     expect_error(idp, "ResourceNotFoundException", client_gone(app["client_id"]), "initiate_auth",
                  ClientId=app["client_id"], AuthFlow="REFRESH_TOKEN_AUTH",
                  AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+
+
+def test_the_test_clock_expires_an_access_token(empty_server, empty_client):
+    """POST /_cognitod/clock moves the state's time: an access token of one hour is refused once
+    the clock has moved past it, the refresh token still works, and reset puts the time back."""
+    pool = new_pool(empty_client)
+    client_id = new_app_client(empty_client, pool)["ClientId"]
+    new_user(empty_client, pool, "alice")
+    tokens = admin_sign_in(empty_client, pool, client_id, "alice")["AuthenticationResult"]
+    empty_client.get_user(AccessToken=tokens["AccessToken"])
+
+    def clock(method, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{empty_server.url}/_cognitod/clock", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    before = clock("GET")
+    moved = clock("POST", {"advanceSeconds": 3601})
+    assert moved["offsetSeconds"] == 3601 and moved["now"] >= before["now"] + 3601
+    expect_error(empty_client, "NotAuthorizedException", "Access Token has expired", "get_user",
+                 AccessToken=tokens["AccessToken"])
+    refreshed = refresh(empty_client, client_id, tokens["RefreshToken"])["AuthenticationResult"]
+    claims = claims_of(refreshed["AccessToken"])
+    assert claims["iat"] >= moved["now"] - 5
+    assert empty_client.get_user(AccessToken=refreshed["AccessToken"])["Username"] == "alice"
+
+    request = urllib.request.Request(f"{empty_server.url}/_cognitod/reset", data=b"", method="POST",
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=30).close()
+    assert clock("GET")["offsetSeconds"] == 0

@@ -82,6 +82,7 @@ public:
                           nullptr,
                           nullptr,
                           nullptr,
+                          nullptr,
                           std::move(control),
                       }}
     {

@@ -23,12 +23,14 @@ protected:
     logger log_{log_level::error};
     fault_rules faults_{cognito_model(), 7};
     throttle limiter_{f_.time, {{"UserPoolRead", 2}}};
+    cognitod::shifted_clock shifted_{f_.time};
 
     app make_app(control_settings control = {}, bool throttled = false)
     {
         auto services = services_of(f_, log_);
         services.faults = control.enabled ? &faults_ : nullptr;
         services.limiter = throttled ? &limiter_ : nullptr;
+        services.state_clock = control.enabled ? &shifted_ : nullptr;
         services.control = std::move(control);
         return app{std::move(services)};
     }
@@ -173,6 +175,58 @@ TEST_F(control_endpoints, reset_wipes_state_rules_and_buckets)
     auto const after = a.handle(aws_call("ListUserPools", {{"MaxResults", 1}}), "127.0.0.1");
     ASSERT_EQ(after.result(), http::status::ok) << after.body();
     EXPECT_TRUE(body_of(after).at("UserPools").empty());
+}
+
+TEST_F(control_endpoints, the_clock_moves_forward_and_back)
+{
+    auto const a = make_app();
+    auto const clock = [&](http::verb method, std::string body = {})
+    { return a.handle(http_request(method, "/_cognitod/clock", std::move(body)), "127.0.0.1"); };
+    auto const now = static_cast<double>(t0) / 1000.0;
+    EXPECT_EQ(body_of(clock(http::verb::get)), (json{{"now", now}, {"offsetSeconds", 0.0}}));
+
+    auto const moved = clock(http::verb::post, R"({"advanceSeconds": 3600})");
+    ASSERT_EQ(moved.result(), http::status::ok) << moved.body();
+    EXPECT_EQ(body_of(moved), (json{{"now", now + 3600}, {"offsetSeconds", 3600.0}}));
+    clock(http::verb::post, R"({"advanceSeconds": 60})");
+    EXPECT_EQ(shifted_.now_ms(), t0 + 3660000);
+
+    EXPECT_EQ(body_of(clock(http::verb::delete_)), (json{{"now", now}, {"offsetSeconds", 0.0}}));
+    EXPECT_EQ(shifted_.now_ms(), t0);
+}
+
+TEST_F(control_endpoints, the_clock_refuses_anything_but_a_whole_number_of_seconds_forward)
+{
+    auto const a = make_app();
+    for (auto const* body :
+         {R"({"advanceSeconds": -1})",
+          R"({"advanceSeconds": 1.5})",
+          R"({"advanceSeconds": "60"})",
+          R"({"advanceSeconds": 315360001})",
+          R"({"seconds": 60})",
+          R"({"advanceSeconds": 60, "extra": 1})",
+          R"([60])",
+          "not json"})
+    {
+        auto const res =
+            a.handle(http_request(http::verb::post, "/_cognitod/clock", body), "127.0.0.1");
+        EXPECT_EQ(res.result(), http::status::bad_request) << body;
+        EXPECT_EQ(body_of(res).at("__type"), "InvalidClockException") << body;
+    }
+    EXPECT_EQ(shifted_.offset_ms(), 0);
+    auto const put = a.handle(http_request(http::verb::put, "/_cognitod/clock"), "127.0.0.1");
+    EXPECT_EQ(put.result(), http::status::method_not_allowed);
+}
+
+TEST_F(control_endpoints, reset_puts_the_clock_back)
+{
+    auto const a = make_app();
+    a.handle(
+        http_request(http::verb::post, "/_cognitod/clock", R"({"advanceSeconds": 86400})"),
+        "127.0.0.1"
+    );
+    a.handle(http_request(http::verb::post, "/_cognitod/reset"), "127.0.0.1");
+    EXPECT_EQ(shifted_.offset_ms(), 0);
 }
 
 TEST_F(control_endpoints, a_throttled_call_answers_too_many_requests_with_400)
