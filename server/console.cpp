@@ -21,6 +21,8 @@ constexpr std::string_view security_policy =
     "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 // Pools and users are read a page at a time, as the List* operations do.
 constexpr std::size_t page_size = 500;
+// Cognito allows 10,000 groups per pool and 100 per user; the console shows them all.
+constexpr std::size_t max_groups = 10000;
 
 // The asset a path names ("" and "/" name the page), or "" when it names none.
 std::string_view asset_name(std::string_view rest)
@@ -124,6 +126,20 @@ json device_json(storage::device const& d)
     };
 }
 
+// The pool's groups, with their precedence (null when unset), in creation order.
+json groups_json(storage::queries& reader, std::int64_t pool_seq)
+{
+    json groups = json::array();
+    for (auto const& g : reader.list_groups(pool_seq, 0, max_groups))
+    {
+        groups.push_back(
+            {{"GroupName", g.name},
+             {"Precedence", g.precedence ? json(*g.precedence) : json(nullptr)}}
+        );
+    }
+    return groups;
+}
+
 json users_json(storage::queries& reader, std::int64_t pool_seq)
 {
     json users = json::array();
@@ -138,10 +154,16 @@ json users_json(storage::queries& reader, std::int64_t pool_seq)
             {
                 devices.push_back(device_json(d));
             }
+            json groups = json::array();
+            for (auto const& g : reader.groups_of_user(u.id, 0, max_groups))
+            {
+                groups.push_back(g.name);
+            }
             users.push_back({
                 {"Username", u.username},
                 {"UserStatus", u.status},
                 {"Enabled", u.enabled},
+                {"Groups", std::move(groups)},
                 {"Devices", std::move(devices)},
             });
         }
@@ -169,7 +191,11 @@ json snapshot(storage::store& store)
         auto const batch = reader->list_user_pools(after, page_size);
         for (auto const& p : batch)
         {
-            pools.push_back({{"Id", p.id}, {"Name", p.name}, {"Users", users_json(*reader, p.seq)}}
+            pools.push_back(
+                {{"Id", p.id},
+                 {"Name", p.name},
+                 {"Groups", groups_json(*reader, p.seq)},
+                 {"Users", users_json(*reader, p.seq)}}
             );
         }
         if (batch.size() < page_size)

@@ -125,7 +125,8 @@
         .map((title) => el('th', { scope: 'col' }, title)));
     const body = el('tbody');
     for (const user of pool.Users) {
-      const state = `${user.UserStatus}${user.Enabled ? '' : ', disabled'}`;
+      const groups = user.Groups.length ? ` · groups: ${user.Groups.join(', ')}` : '';
+      const state = `${user.UserStatus}${user.Enabled ? '' : ', disabled'}${groups}`;
       const row = el('tr', { className: 'user' },
         el('td', { colSpan: 2 }, user.Username), el('td', { className: 'status', colSpan: 4 }, state));
       row.dataset.username = user.Username;
@@ -145,8 +146,11 @@
         body.append(tr);
       }
     }
+    const groupNames = pool.Groups.map((g) =>
+      (g.Precedence === null ? g.GroupName : `${g.GroupName} (${g.Precedence})`));
     const section = el('section', { className: 'pool' },
       el('h2', {}, pool.Name, el('code', {}, pool.Id)),
+      pool.Groups.length ? el('p', { className: 'groups' }, `Groups: ${groupNames.join(', ')}`) : '',
       pool.Users.length ? el('table', {}, el('thead', {}, head), body)
                         : el('p', { className: 'empty' }, 'No users.'));
     section.dataset.poolId = pool.Id;

@@ -97,6 +97,23 @@ TEST_F(console, the_assets_fetch_nothing_from_elsewhere)
     }
 }
 
+TEST_F(console, the_state_lists_each_pools_groups_and_each_users_groups)
+{
+    f_.call("CreateGroup", {{"UserPoolId", pool_}, {"GroupName", "staff"}});
+    f_.call("CreateGroup", {{"UserPoolId", pool_}, {"GroupName", "admins"}, {"Precedence", 0}});
+    f_.call(
+        "AdminAddUserToGroup",
+        {{"UserPoolId", pool_}, {"Username", "alice"}, {"GroupName", "admins"}}
+    );
+    auto const res = make_app().handle(get("/_cognitod/ui/api/state"), "127.0.0.1");
+    ASSERT_EQ(res.result(), http::status::ok) << res.body();
+    auto const state = body_of(res);
+    auto const& pool = state.at("UserPools").at(0);
+    EXPECT_EQ(pool.at("Groups"), json::parse(R"([{"GroupName": "staff", "Precedence": null},
+                        {"GroupName": "admins", "Precedence": 0}])"));
+    EXPECT_EQ(pool.at("Users").at(0).at("Groups"), json::array({"admins"}));
+}
+
 TEST_F(console, an_unknown_asset_is_a_json_404)
 {
     auto const a = make_app();
@@ -123,6 +140,8 @@ TEST_F(console, the_state_lists_pools_users_and_every_device)
     EXPECT_EQ(user.at("Username"), "alice");
     EXPECT_EQ(user.at("UserStatus"), "CONFIRMED");
     EXPECT_EQ(user.at("Enabled"), true);
+    EXPECT_EQ(user.at("Groups"), json::array());
+    EXPECT_EQ(pool.at("Groups"), json::array());
     ASSERT_EQ(user.at("Devices").size(), 2U);
     EXPECT_EQ(
         user.at("Devices").at(0),
