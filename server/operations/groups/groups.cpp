@@ -7,6 +7,7 @@
 #include "server/operations/users/users.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 namespace cognitod
@@ -84,26 +85,67 @@ json get_group(request_context& ctx, json const& input)
     return {{"Group", group_type(pool, g)}};
 }
 
+// A page of a list that fetch(after, count) reads, as Limit and NextToken ask: the items as
+// shape(item) makes them, under member, and a NextToken holding position(last) when more follow.
+template <class Fetch, class Position, class Shape>
+json one_page(
+    request_context const& ctx,
+    json const& input,
+    std::string const& kind,
+    char const* member,
+    Fetch fetch,
+    Position position,
+    Shape shape
+)
+{
+    auto const after = read_page_token(ctx, input, "NextToken", kind);
+    auto const limit = page_size(input, "Limit", 60);
+    auto items = fetch(after, limit + 1);
+    json out = json::object();
+    if (items.size() > limit)
+    {
+        items.pop_back();
+        out["NextToken"] = make_page_token(kind, position(items.back()));
+    }
+    json list = json::array();
+    for (auto const& item : items)
+    {
+        list.push_back(shape(item));
+    }
+    out[member] = std::move(list);
+    return out;
+}
+
+json groups_page(
+    request_context const& ctx,
+    json const& input,
+    storage::user_pool const& pool,
+    std::string const& kind,
+    std::function<std::vector<storage::group>(std::int64_t, std::size_t)> const& fetch
+)
+{
+    return one_page(
+        ctx,
+        input,
+        kind,
+        "Groups",
+        fetch,
+        [](storage::group const& g) { return g.seq; },
+        [&](storage::group const& g) { return group_type(pool, g); }
+    );
+}
+
 json list_groups(request_context& ctx, json const& input)
 {
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
-    auto const kind = "groups." + std::to_string(pool.seq);
-    auto const after = read_page_token(ctx, input, "NextToken", kind);
-    auto const limit = page_size(input, "Limit", 60);
-    auto groups = ctx.store.list_groups(pool.seq, after, limit + 1);
-    json out = json::object();
-    if (groups.size() > limit)
-    {
-        groups.pop_back();
-        out["NextToken"] = make_page_token(kind, groups.back().seq);
-    }
-    json list = json::array();
-    for (auto const& g : groups)
-    {
-        list.push_back(group_type(pool, g));
-    }
-    out["Groups"] = std::move(list);
-    return out;
+    return groups_page(
+        ctx,
+        input,
+        pool,
+        "groups." + std::to_string(pool.seq),
+        [&](std::int64_t after, std::size_t count)
+        { return ctx.store.list_groups(pool.seq, after, count); }
+    );
 }
 
 json update_group(request_context& ctx, json const& input)
@@ -146,46 +188,30 @@ json admin_list_groups_for_user(request_context& ctx, json const& input)
 {
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
     auto const u = require_user(ctx, pool, input.at("Username").get<std::string>());
-    auto const kind = "user-groups." + std::to_string(u.id);
-    auto const after = read_page_token(ctx, input, "NextToken", kind);
-    auto const limit = page_size(input, "Limit", 60);
-    auto groups = ctx.store.groups_of_user(u.id, after, limit + 1);
-    json out = json::object();
-    if (groups.size() > limit)
-    {
-        groups.pop_back();
-        out["NextToken"] = make_page_token(kind, groups.back().seq);
-    }
-    json list = json::array();
-    for (auto const& g : groups)
-    {
-        list.push_back(group_type(pool, g));
-    }
-    out["Groups"] = std::move(list);
-    return out;
+    return groups_page(
+        ctx,
+        input,
+        pool,
+        "user-groups." + std::to_string(u.id),
+        [&](std::int64_t after, std::size_t count)
+        { return ctx.store.groups_of_user(u.id, after, count); }
+    );
 }
 
 json list_users_in_group(request_context& ctx, json const& input)
 {
     auto const pool = require_pool(ctx, input.at("UserPoolId").get<std::string>());
     auto const g = require_group(ctx, pool, input.at("GroupName").get<std::string>());
-    auto const kind = "group-users." + std::to_string(g.seq);
-    auto const after = read_page_token(ctx, input, "NextToken", kind);
-    auto const limit = page_size(input, "Limit", 60);
-    auto users = ctx.store.group_members(g.seq, after, limit + 1);
-    json out = json::object();
-    if (users.size() > limit)
-    {
-        users.pop_back();
-        out["NextToken"] = make_page_token(kind, users.back().id);
-    }
-    json list = json::array();
-    for (auto const& u : users)
-    {
-        list.push_back(user_type(u));
-    }
-    out["Users"] = std::move(list);
-    return out;
+    return one_page(
+        ctx,
+        input,
+        "group-users." + std::to_string(g.seq),
+        "Users",
+        [&](std::int64_t after, std::size_t count)
+        { return ctx.store.group_members(g.seq, after, count); },
+        [](storage::user const& u) { return u.id; },
+        [](storage::user const& u) { return user_type(u); }
+    );
 }
 
 // Precedence as a rank: a group without one ranks after every group with one.
