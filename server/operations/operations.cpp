@@ -15,7 +15,8 @@ std::vector<operation_entry> make_operations()
           session_operations(),
           mfa_operations(),
           group_operations(),
-          tag_operations()})
+          tag_operations(),
+          self_service_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

@@ -59,6 +59,7 @@ std::vector<operation_entry> session_operations();
 std::vector<operation_entry> mfa_operations();
 std::vector<operation_entry> group_operations();
 std::vector<operation_entry> tag_operations();
+std::vector<operation_entry> self_service_operations();
 
 // Every implemented operation.
 std::vector<operation_entry> make_operations();

@@ -105,6 +105,44 @@ json stringify_constraints(json constraints)
 
 } // namespace
 
+void add_custom_attribute(json& schema, json const& given)
+{
+    auto const name = given.value("Name", std::string{});
+    if (name.empty())
+    {
+        throw errors::invalid_parameter("Attribute name cannot be empty.");
+    }
+    if (given.value("Required", false))
+    {
+        throw errors::invalid_parameter("Required custom attributes are not supported currently.");
+    }
+    bool const developer_only = given.value("DeveloperOnlyAttribute", false);
+    std::string const full_name = (developer_only ? "dev:custom:" : "custom:") + name;
+    if (find_entry(schema, full_name) != nullptr)
+    {
+        throw errors::invalid_parameter("Existing attribute already has name " + full_name + ".");
+    }
+    std::string const type = given.value("AttributeDataType", std::string{"String"});
+    json entry{
+        {"Name", full_name},
+        {"AttributeDataType", type},
+        {"DeveloperOnlyAttribute", developer_only},
+        {"Mutable", given.value("Mutable", true)},
+        {"Required", false},
+    };
+    if (type == "Number")
+    {
+        entry["NumberAttributeConstraints"] =
+            stringify_constraints(given.value("NumberAttributeConstraints", json::object()));
+    }
+    else if (type == "String")
+    {
+        entry["StringAttributeConstraints"] =
+            stringify_constraints(given.value("StringAttributeConstraints", json::object()));
+    }
+    schema.push_back(std::move(entry));
+}
+
 json build_schema(json const& schema_input)
 {
     json schema = json::array();
@@ -138,39 +176,7 @@ json build_schema(json const& schema_input)
             }
             continue;
         }
-        if (given.value("Required", false))
-        {
-            throw errors::invalid_parameter(
-                "Required custom attributes are not supported currently."
-            );
-        }
-        bool const developer_only = given.value("DeveloperOnlyAttribute", false);
-        std::string const full_name = (developer_only ? "dev:custom:" : "custom:") + name;
-        if (find_entry(schema, full_name) != nullptr)
-        {
-            throw errors::invalid_parameter(
-                "Existing attribute already has name " + full_name + "."
-            );
-        }
-        std::string const type = given.value("AttributeDataType", std::string{"String"});
-        json entry{
-            {"Name", full_name},
-            {"AttributeDataType", type},
-            {"DeveloperOnlyAttribute", developer_only},
-            {"Mutable", given.value("Mutable", true)},
-            {"Required", false},
-        };
-        if (type == "Number")
-        {
-            entry["NumberAttributeConstraints"] =
-                stringify_constraints(given.value("NumberAttributeConstraints", json::object()));
-        }
-        else if (type == "String")
-        {
-            entry["StringAttributeConstraints"] =
-                stringify_constraints(given.value("StringAttributeConstraints", json::object()));
-        }
-        schema.push_back(std::move(entry));
+        add_custom_attribute(schema, given);
     }
     return schema;
 }
@@ -198,6 +204,29 @@ void check_attributes(json const& pool_settings, json const& attributes, attribu
             {
                 problems += name + ": Attribute value must be true or false.\n";
             }
+        }
+    }
+    if (!problems.empty())
+    {
+        throw errors::invalid_parameter("Attributes did not conform to the schema: " + problems);
+    }
+}
+
+void check_deletable(json const& pool_settings, json const& names)
+{
+    auto const& schema = pool_settings.at("SchemaAttributes");
+    std::string problems;
+    for (auto const& entry_name : names)
+    {
+        auto const name = entry_name.get<std::string>();
+        auto const* entry = find_entry(schema, name);
+        if (entry == nullptr)
+        {
+            problems += name + ": Attribute does not exist in the schema.\n";
+        }
+        else if (name == "sub" || entry->value("Required", false))
+        {
+            problems += name + ": Attribute cannot be deleted. (a required attribute)\n";
         }
     }
     if (!problems.empty())
