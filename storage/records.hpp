@@ -148,6 +148,19 @@ struct message
     std::string code;
     std::string text;
     std::int64_t created = 0;
+    std::string subject; // emails only
+    std::string sender;  // emails only, not kept: the pool's EmailConfiguration.From, if any
+};
+
+// A code waiting to be given back (migration 011), or a temporary password's expiry.
+struct user_code
+{
+    std::int64_t user_id = 0;
+    std::string purpose; // SIGN_UP, FORGOT_PASSWORD, VERIFY:<attribute>, TEMPORARY_PASSWORD
+    std::string code;
+    std::int64_t expires = 0; // epoch milliseconds
+    std::int64_t failures = 0;
+    std::optional<std::string> pending_value;
 };
 
 // A ListUsers filter: one attribute (or user column) compared exactly or by prefix.

@@ -176,9 +176,17 @@ public:
     void mark_challenge_used(std::string_view session_hash);
     void delete_expired_challenges(std::int64_t now_ms);
 
+    // Codes (migration 011): putting one replaces the user's code of that purpose.
+    void put_code(user_code const& c);
+    std::optional<user_code> find_code(std::int64_t user_id, std::string_view purpose);
+    void count_code_failure(std::int64_t user_id, std::string_view purpose);
+    void delete_code(std::int64_t user_id, std::string_view purpose);
+
     // The outbox of delivered messages, oldest first; empty names match every pool or user.
     void insert_message(message const& m);
     std::vector<message> list_messages(std::string_view pool_id, std::string_view username);
+    // The pool's newest limit messages, newest first (for the web console).
+    std::vector<message> recent_messages(std::string_view pool_id, std::size_t limit);
     void clear_messages();
     // Removes every pool, user and device, and the applied-seed record and the outbox with them;
     // keeps the signing-key stock. Runs its own transaction: never call it inside one.

@@ -288,8 +288,10 @@ void queries::delete_expired_challenges(std::int64_t now_ms)
 
 void queries::insert_message(message const& m)
 {
-    auto st = db_.cached("INSERT INTO messages (pool_id, username, medium, destination, purpose, "
-                         "code, message, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    auto st = db_.cached(
+        "INSERT INTO messages (pool_id, username, medium, destination, purpose, code, message, "
+        "created, subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    );
     st->bind(1, m.pool_id)
         .bind(2, m.username)
         .bind(3, m.medium)
@@ -297,32 +299,55 @@ void queries::insert_message(message const& m)
         .bind(5, m.purpose)
         .bind(6, m.code)
         .bind(7, m.text)
-        .bind(8, m.created);
+        .bind(8, m.created)
+        .bind(9, m.subject);
     st->execute();
 }
 
-std::vector<message> queries::list_messages(std::string_view pool_id, std::string_view username)
+namespace
 {
-    auto st = db_.cached("SELECT seq, pool_id, username, medium, destination, purpose, code, "
-                         "message, created FROM messages WHERE (?1 = '' OR pool_id = ?1) AND "
-                         "(?2 = '' OR username = ?2) ORDER BY seq");
-    st->bind(1, pool_id).bind(2, username);
+
+std::vector<message> read_messages(statement& st)
+{
     std::vector<message> out;
-    while (st->step())
+    while (st.step())
     {
         out.push_back({
-            st->column_int64(0),
-            st->column_text(1),
-            st->column_text(2),
-            st->column_text(3),
-            st->column_text(4),
-            st->column_text(5),
-            st->column_text(6),
-            st->column_text(7),
-            st->column_int64(8),
+            st.column_int64(0),
+            st.column_text(1),
+            st.column_text(2),
+            st.column_text(3),
+            st.column_text(4),
+            st.column_text(5),
+            st.column_text(6),
+            st.column_text(7),
+            st.column_int64(8),
+            st.column_text(9),
+            {},
         });
     }
     return out;
+}
+
+} // namespace
+
+std::vector<message> queries::list_messages(std::string_view pool_id, std::string_view username)
+{
+    auto st =
+        db_.cached("SELECT seq, pool_id, username, medium, destination, purpose, code, "
+                   "message, created, subject FROM messages WHERE (?1 = '' OR pool_id = ?1) AND "
+                   "(?2 = '' OR username = ?2) ORDER BY seq");
+    st->bind(1, pool_id).bind(2, username);
+    return read_messages(*st);
+}
+
+std::vector<message> queries::recent_messages(std::string_view pool_id, std::size_t limit)
+{
+    auto st = db_.cached("SELECT seq, pool_id, username, medium, destination, purpose, code, "
+                         "message, created, subject FROM messages WHERE pool_id = ?1 ORDER BY seq "
+                         "DESC LIMIT ?2");
+    st->bind(1, pool_id).bind(2, static_cast<std::int64_t>(limit));
+    return read_messages(*st);
 }
 
 void queries::clear_messages()
