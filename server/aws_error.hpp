@@ -97,6 +97,7 @@ inline constexpr error_kind resource_not_found{"ResourceNotFoundException"};
 inline constexpr error_kind scope_does_not_exist{"ScopeDoesNotExistException"};
 inline constexpr error_kind software_token_mfa_not_found{"SoftwareTokenMFANotFoundException"};
 inline constexpr error_kind tier_change_not_allowed{"TierChangeNotAllowedException"};
+inline constexpr error_kind too_many_failed_attempts{"TooManyFailedAttemptsException"};
 inline constexpr worded_error_kind too_many_requests{{"TooManyRequestsException"}, "Rate exceeded"};
 inline constexpr error_kind unauthorized{"UnauthorizedException"};
 inline constexpr error_kind unexpected_lambda{"UnexpectedLambdaException"};
@@ -159,6 +160,7 @@ inline constexpr auto catalog = std::to_array<error_kind const*>({
     &scope_does_not_exist,
     &software_token_mfa_not_found,
     &tier_change_not_allowed,
+    &too_many_failed_attempts,
     &too_many_requests,
     &unauthorized,
     &unexpected_lambda,

@@ -184,6 +184,7 @@ aws_json::response messages(exchange const& x)
             {"Purpose", m.purpose},
             {"Code", m.code},
             {"Message", m.text},
+            {"Subject", m.subject},
             {"CreatedDate", static_cast<double>(m.created) / 1000.0},
         });
     }

@@ -16,10 +16,11 @@ dispatcher::dispatcher(
     id_source& ids,
     key_stock& keys,
     std::string default_region,
-    std::string account_id
+    std::string account_id,
+    mail_sink* mail
 )
     : model_(model), store_(store), clock_(clock), ids_(ids), keys_(keys),
-      default_region_(std::move(default_region)), account_id_(std::move(account_id))
+      default_region_(std::move(default_region)), account_id_(std::move(account_id)), mail_(mail)
 {
     for (auto const& op : make_operations())
     {

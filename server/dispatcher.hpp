@@ -13,6 +13,15 @@
 namespace cognitod
 {
 
+// Where a committed call's emails go beyond the outbox (--smtp). send() must not block for long
+// and must be thread-safe: it runs on the request's thread.
+class mail_sink
+{
+public:
+    virtual ~mail_sink() = default;
+    virtual void send(storage::message const& email) = 0;
+};
+
 struct call_info
 {
     std::string request_id;
@@ -35,6 +44,7 @@ class dispatcher
     key_stock& keys_;
     std::string default_region_;
     std::string account_id_;
+    mail_sink* mail_ = nullptr;
     std::unordered_map<std::string_view, entry> operations_;
 
     // Builds the request's context and runs fn in one transaction on q; a throw rolls it back.
@@ -60,8 +70,24 @@ class dispatcher
             info.issuer_base,
         };
         storage::transaction tx{q.db(), mode};
-        json output = std::forward<Fn>(fn)(ctx);
+        json output;
+        try
+        {
+            output = std::forward<Fn>(fn)(ctx);
+        }
+        catch (committed_error const& failed)
+        {
+            tx.commit();
+            throw failed.error;
+        }
         tx.commit();
+        if (mail_ != nullptr)
+        {
+            for (auto const& email : ctx.emails)
+            {
+                mail_->send(email);
+            }
+        }
         return output;
     }
 
@@ -113,7 +139,8 @@ public:
         id_source& ids,
         key_stock& keys,
         std::string default_region,
-        std::string account_id
+        std::string account_id,
+        mail_sink* mail = nullptr
     );
 
     // Runs one operation. Throws aws_error for every AWS-visible failure.

@@ -210,6 +210,7 @@ class seeder
              "Password",
              "TemporaryPassword",
              "Enabled",
+             "Status",
              "Groups",
              "Devices"},
             nullptr
@@ -233,6 +234,30 @@ class seeder
         if (spec.contains("Enabled") && !spec.at("Enabled").is_boolean())
         {
             fail(path + ".Enabled", "must be true or false");
+        }
+        // The state to start in: by default CONFIRMED with a Password, FORCE_CHANGE_PASSWORD
+        // without one. UNCONFIRMED (signed up, not confirmed) and RESET_REQUIRED need a Password.
+        auto status = string_at(spec, "Status", path);
+        if (status.empty())
+        {
+            status = password.empty() ? "FORCE_CHANGE_PASSWORD" : "CONFIRMED";
+        }
+        bool const needs_password =
+            status == "CONFIRMED" || status == "UNCONFIRMED" || status == "RESET_REQUIRED";
+        if (!needs_password && status != "FORCE_CHANGE_PASSWORD")
+        {
+            fail(
+                path + ".Status",
+                "must be CONFIRMED, UNCONFIRMED, RESET_REQUIRED or FORCE_CHANGE_PASSWORD"
+            );
+        }
+        if (needs_password == password.empty())
+        {
+            fail(
+                path + ".Status",
+                status +
+                    (needs_password ? " needs a Password" : " needs a TemporaryPassword or none")
+            );
         }
         auto const username = create.at("Username").get<std::string>();
         auto owner = find_user(ctx_, pool, username);
@@ -258,6 +283,7 @@ class seeder
                 u.password = create.at("TemporaryPassword").get<std::string>();
             }
             u.kind = password.empty() ? password_kind::temporary : password_kind::permanent;
+            u.signed_up = status == "UNCONFIRMED";
             u.enabled = spec.value("Enabled", true);
             // A password the policy refuses is reported at the member that holds it.
             auto const password_path =
@@ -272,6 +298,11 @@ class seeder
                     e.code() == "InvalidPasswordException" ? password_path : path,
                     e.code() + ": " + e.what()
                 );
+            }
+            if (status == "RESET_REQUIRED")
+            {
+                owner->status = status;
+                ctx_.store.update_user(*owner);
             }
             ++outcome_.users_created;
         }

@@ -16,7 +16,10 @@ std::vector<operation_entry> make_operations()
           mfa_operations(),
           group_operations(),
           tag_operations(),
-          self_service_operations()})
+          self_service_operations(),
+          sign_up_operations(),
+          recovery_operations(),
+          verification_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

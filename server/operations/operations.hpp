@@ -1,6 +1,7 @@
 // What every operation handler sees, and the tables that register them.
 #pragma once
 
+#include "server/aws_error.hpp"
 #include "server/ids.hpp"
 #include "server/key_stock.hpp"
 #include "server/unsigned_tokens.hpp"
@@ -30,6 +31,15 @@ struct request_context
     std::string request_id;
     std::string source_ip;
     std::string issuer_base; // "http://<Host>" of the request: token issuers are built on it
+    // The emails the call put in the outbox: handed to the mailer (--smtp) once it has committed.
+    std::vector<storage::message> emails{};
+};
+
+// A failure whose writes must stand: a wrong code counts against the code's attempts though the
+// call fails. The dispatcher commits what the handler wrote, then answers error.
+struct committed_error
+{
+    aws_error error;
 };
 
 using json = nlohmann::json;
@@ -60,6 +70,9 @@ std::vector<operation_entry> mfa_operations();
 std::vector<operation_entry> group_operations();
 std::vector<operation_entry> tag_operations();
 std::vector<operation_entry> self_service_operations();
+std::vector<operation_entry> sign_up_operations();
+std::vector<operation_entry> recovery_operations();
+std::vector<operation_entry> verification_operations();
 
 // Every implemented operation.
 std::vector<operation_entry> make_operations();

@@ -129,14 +129,27 @@ void check_may_sign_in(storage::user const& u)
     {
         throw errors::not_authorized("User is disabled.");
     }
-    if (u.status == "UNCONFIRMED")
+    check_may_try_password(u);
+}
+
+// A temporary password lasts the pool's TemporaryPasswordValidityDays (AdminCreateUser keeps
+// its end); once past it, only an administrator can let the user in.
+void check_temporary_password(request_context& ctx, storage::user const& u)
+{
+    auto const expiry = ctx.store.find_code(u.id, "TEMPORARY_PASSWORD");
+    if (expiry && expiry->expires < ctx.now_ms)
     {
-        throw errors::user_not_confirmed();
+        throw errors::not_authorized(
+            "Temporary password has expired and must be reset by an administrator."
+        );
     }
-    if (u.status == "RESET_REQUIRED")
-    {
-        throw errors::password_reset_required();
-    }
+}
+
+// The key simulated SECRET_BLOCKs and salts are made with: random, once per process.
+std::string const& simulation_key(request_context& ctx)
+{
+    static std::string const key = ctx.ids.bytes(32);
+    return key;
 }
 
 // Tokens for a user who has proven who they are, bound to the presented or a new device:
@@ -238,6 +251,7 @@ json advance(request_context& ctx, client_and_pool const& target, proof const& p
         check_may_sign_in(p.user);
         if (p.user.status == "FORCE_CHANGE_PASSWORD")
         {
+            check_temporary_password(ctx, p.user);
             return new_password_challenge(ctx, target, p.user, p.state);
         }
         // A remembered device skips MFA where the pool's ChallengeRequiredOnNewDevice allows.
@@ -276,6 +290,10 @@ json respond(request_context& ctx, client_and_pool const& target, json const& in
     bool const by_block = entry != nullptr && entry->key == found_by::secret_block;
     auto const key = by_block ? require_parameter(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
                               : input.value("Session", std::string{});
+    if (by_block && is_simulated_secret_block(ctx, key))
+    {
+        throw errors::not_authorized("Incorrect username or password.");
+    }
     auto record = find_open_challenge(ctx, target, key, name);
     if (entry == nullptr)
     {
@@ -299,6 +317,44 @@ json respond(request_context& ctx, client_and_pool const& target, json const& in
     // A Session serves once; a throw above rolls this back with the rest of the call.
     ctx.store.mark_challenge_used(record.session_hash);
     return advance(ctx, target, p);
+}
+
+void check_may_try_password(storage::user const& u)
+{
+    if (u.status == "UNCONFIRMED")
+    {
+        throw errors::user_not_confirmed();
+    }
+    if (u.status == "RESET_REQUIRED")
+    {
+        throw errors::password_reset_required();
+    }
+}
+
+storage::user
+simulated_user(request_context& ctx, storage::user_pool const& pool, std::string const& username)
+{
+    auto const& key = simulation_key(ctx);
+    storage::user u;
+    u.pool_seq = pool.seq;
+    u.username = username;
+    u.password_salt = auth::hmac_sha256(key, "salt:" + pool.id + ":" + username).substr(0, 16);
+    u.password_verifier = auth::hmac_sha256(key, "verifier:" + pool.id + ":" + username);
+    return u;
+}
+
+// 96 random bytes and the first 32 of their HMAC: as long as a real block (128 bytes).
+std::string simulated_secret_block(request_context& ctx)
+{
+    auto const nonce = ctx.ids.bytes(96);
+    return auth::base64_encode(nonce + auth::hmac_sha256(simulation_key(ctx), nonce));
+}
+
+bool is_simulated_secret_block(request_context& ctx, std::string const& block)
+{
+    auto const bytes = auth::base64_decode(block);
+    return bytes && bytes->size() == 128 &&
+           bytes->substr(96) == auth::hmac_sha256(simulation_key(ctx), bytes->substr(0, 96));
 }
 
 std::string require_parameter(json const& map, std::string_view name)

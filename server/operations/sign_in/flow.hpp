@@ -76,6 +76,19 @@ struct proof
     std::optional<storage::device> device; // device_srp_started: the device proving itself
 };
 
+// A user whose state refuses any sign-in, whatever the password: UserNotConfirmedException for
+// UNCONFIRMED, PasswordResetRequiredException for RESET_REQUIRED.
+void check_may_try_password(storage::user const& u);
+
+// PreventUserExistenceErrors: a stand-in (id 0) for a user who does not exist, so that
+// USER_SRP_AUTH answers PASSWORD_VERIFIER as for a real one. Its SALT stays the same for the
+// same name, as a real user's does.
+storage::user
+simulated_user(request_context& ctx, storage::user_pool const& pool, std::string const& username);
+// A SECRET_BLOCK that names no challenge and that this process alone can tell from a real one.
+std::string simulated_secret_block(request_context& ctx);
+bool is_simulated_secret_block(request_context& ctx, std::string const& block);
+
 // The one place that decides a sign-in's next step.
 json advance(request_context& ctx, client_and_pool const& target, proof const& p);
 

@@ -4,6 +4,7 @@
 #include "server/operations/common.hpp"
 #include "server/operations/mfa/mfa.hpp"
 #include "server/operations/sign_in/flow.hpp"
+#include "server/operations/users/delivery.hpp"
 
 namespace cognitod
 {
@@ -11,41 +12,22 @@ namespace cognitod
 namespace
 {
 
-// "+*******1234": the destination as Cognito shows it.
-std::string masked(std::string const& phone)
-{
-    if (phone.size() <= 5)
-    {
-        return phone;
-    }
-    return phone.substr(0, 1) + std::string(phone.size() - 5, '*') + phone.substr(phone.size() - 4);
-}
-
 json sms_challenge(
     request_context& ctx, client_and_pool const& target, storage::user const& u, sign_in_state state
 )
 {
-    auto const phone = u.attribute_value("phone_number").value_or("");
-    std::uint32_t value = 0;
-    for (unsigned char c : ctx.ids.bytes(4))
-    {
-        value = value * 256 + c;
-    }
-    auto const code = std::to_string(100000 + value % 900000);
+    channel const to{"SMS", "phone_number", u.attribute_value("phone_number").value_or("")};
+    auto const code = new_code(ctx);
     auto const sms_config = target.pool.settings->value("SmsMfaConfiguration", json::object());
-    std::string text = sms_config.value(
+    message_text text;
+    text.purpose = "SMS_MFA";
+    text.body = sms_config.value(
         "SmsAuthenticationMessage",
         target.pool.settings->value(
             "SmsAuthenticationMessage", std::string{"Your authentication code is {####}. "}
         )
     );
-    if (auto at = text.find("{####}"); at != std::string::npos)
-    {
-        text.replace(at, 6, code);
-    }
-    ctx.store.insert_message(
-        {0, target.pool.id, u.username, "SMS", phone, "SMS_MFA", code, text, ctx.now_ms}
-    );
+    deliver(ctx, target.pool, u, to, text, code);
     state.sms_code = code;
     return send_challenge(
         ctx,
@@ -53,7 +35,7 @@ json sms_challenge(
         u,
         "SMS_MFA",
         state,
-        {{"CODE_DELIVERY_DELIVERY_MEDIUM", "SMS"}, {"CODE_DELIVERY_DESTINATION", masked(phone)}}
+        {{"CODE_DELIVERY_DELIVERY_MEDIUM", "SMS"}, {"CODE_DELIVERY_DESTINATION", masked(to)}}
     );
 }
 

@@ -44,6 +44,7 @@ proof prove_password(request_context& ctx, client_and_pool const& target, json c
         }
         throw errors::user_not_found();
     }
+    check_may_try_password(*u);
     auth::stored_password const stored{u->password_salt, u->password_verifier};
     if (!auth::password_matches(stored, target.pool.id, u->username, password))
     {

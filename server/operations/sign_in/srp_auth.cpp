@@ -78,10 +78,13 @@ proof start_user_srp(request_context& ctx, client_and_pool const& target, json c
     {
         if (target.client.settings.value("PreventUserExistenceErrors", "LEGACY") == "ENABLED")
         {
-            throw incorrect_password();
+            proof p{proof::step::user_srp_started, simulated_user(ctx, target.pool, username), {}};
+            p.srp_a = std::move(a_pub);
+            return p;
         }
         throw errors::user_not_found();
     }
+    check_may_try_password(*u);
     proof p{proof::step::user_srp_started, std::move(*u), {}};
     p.state.device_key = parameter(params, "DEVICE_KEY");
     p.srp_a = std::move(a_pub);
@@ -96,8 +99,17 @@ json password_verifier_challenge(
     sign_in_state state;
     state.device_key = p.state.device_key;
     state.srp = begin(ctx, p.srp_a, u.password_verifier);
-    // The exchange's SECRET_BLOCK names the challenge: PASSWORD_VERIFIER has no Session.
-    open_challenge(ctx, target, u, "PASSWORD_VERIFIER", state.srp->secret_block, state);
+    if (u.id == 0)
+    {
+        // A user who does not exist (simulated_user): the block says so to this server alone,
+        // and the answer fails as a wrong password would.
+        state.srp->secret_block = simulated_secret_block(ctx);
+    }
+    else
+    {
+        // The exchange's SECRET_BLOCK names the challenge: PASSWORD_VERIFIER has no Session.
+        open_challenge(ctx, target, u, "PASSWORD_VERIFIER", state.srp->secret_block, state);
+    }
     return {
         {"ChallengeName", "PASSWORD_VERIFIER"},
         {"ChallengeParameters",

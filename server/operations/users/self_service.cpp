@@ -4,6 +4,7 @@
 #include "server/operations/common.hpp"
 #include "server/operations/pools/pool_schema.hpp"
 #include "server/operations/sign_in/sign_in.hpp"
+#include "server/operations/users/accounts.hpp"
 
 #include <algorithm>
 
@@ -54,16 +55,7 @@ json change_password(request_context& ctx, json const& input)
             throw errors::not_authorized("Incorrect username or password.");
         }
     }
-    auto const proposed = input.at("ProposedPassword").get<std::string>();
-    if (auto why = auth::policy_violation(password_policy(owner.pool), proposed))
-    {
-        throw errors::invalid_password("Password does not conform to policy: " + *why);
-    }
-    auto const stored = auth::store_password(owner.pool.id, u.username, proposed, ctx.ids);
-    u.password_salt = stored.salt;
-    u.password_verifier = stored.verifier;
-    u.last_modified = ctx.now_ms;
-    ctx.store.update_user(u);
+    set_password(ctx, owner.pool, u, input.at("ProposedPassword").get<std::string>());
     return json::object();
 }
 

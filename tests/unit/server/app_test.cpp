@@ -207,11 +207,15 @@ TEST_F(app_handle, answers_a_foreign_target_prefix_with_unknown_operation)
 
 TEST_F(app_handle, answers_an_unimplemented_operation_with_501)
 {
-    auto const res =
-        handle(aws_request("SignUp", R"({"ClientId":"abc","Username":"a","Password":"p"})"));
+    auto const res = handle(
+        aws_request("DescribeUserImportJob", R"({"UserPoolId":"us-east-1_abc","JobId":"import-a"})")
+    );
     EXPECT_EQ(res.result_int(), 501U);
     EXPECT_EQ(res["x-amzn-ErrorType"], "NotImplementedException:");
-    EXPECT_NE(body_of(res).at("message").get<std::string>().find("SignUp"), std::string::npos);
+    EXPECT_NE(
+        body_of(res).at("message").get<std::string>().find("DescribeUserImportJob"),
+        std::string::npos
+    );
 }
 
 TEST_F(app_handle, takes_the_region_from_the_sigv4_credential_scope)

@@ -23,10 +23,13 @@ std::int64_t count_users(fixture& f, std::string const& pool)
 TEST(dispatcher, answers_a_modelled_but_unimplemented_operation_with_501_naming_it)
 {
     fixture f;
-    auto const error = f.error_of("SignUp", {{"ClientId", "abc"}});
+    auto const error = f.error_of(
+        "DescribeUserImportJob", {{"UserPoolId", "us-east-1_abc"}, {"JobId", "import-a"}}
+    );
     EXPECT_EQ(error.code(), "NotImplementedException");
     EXPECT_EQ(error.status(), 501U);
-    EXPECT_NE(std::string{error.what()}.find("SignUp"), std::string::npos) << error.what();
+    EXPECT_NE(std::string{error.what()}.find("DescribeUserImportJob"), std::string::npos)
+        << error.what();
 }
 
 TEST(dispatcher, answers_an_operation_outside_the_model_with_unknown_operation)
@@ -66,7 +69,7 @@ TEST(dispatcher, implements_the_admin_device_operations)
     {
         EXPECT_TRUE(f.calls.implements(name)) << name;
     }
-    EXPECT_FALSE(f.calls.implements("SignUp"));
+    EXPECT_FALSE(f.calls.implements("DescribeUserImportJob"));
 }
 
 TEST(dispatcher, leaves_no_transaction_open_after_a_failed_call)

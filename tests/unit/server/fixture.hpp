@@ -19,6 +19,7 @@
 
 #include <array>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,15 +49,35 @@ public:
     std::int64_t now_ms() const override { return now; }
 };
 
+// The emails a committed call hands to the mailer (--smtp).
+class recorded_mail final : public mail_sink
+{
+    std::mutex mutex_;
+    std::vector<storage::message> sent_;
+
+public:
+    void send(storage::message const& email) override
+    {
+        std::lock_guard lock{mutex_};
+        sent_.push_back(email);
+    }
+    std::vector<storage::message> sent()
+    {
+        std::lock_guard lock{mutex_};
+        return sent_;
+    }
+};
+
 struct fixture
 {
     storage::store store{":memory:"};
+    recorded_mail mail;
     fixed_clock time;
     counting_ids ids;
     logger log{log_level::error};
     // No stock: a pool's keys are made when it first signs (the path a burst leads to).
     key_stock keys{store, log, 0};
-    dispatcher calls{cognito_model(), store, time, ids, keys, "us-east-1", account_id};
+    dispatcher calls{cognito_model(), store, time, ids, keys, "us-east-1", account_id, &mail};
     call_info info{"11111111-2222-4333-8444-555555555555", "", "192.0.2.1", "http://cognitod.test"};
 
     fixture() = default;

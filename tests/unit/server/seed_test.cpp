@@ -421,3 +421,69 @@ TEST(seed_groups, validates_a_group_as_create_group_does)
 }
 
 } // namespace
+
+namespace
+{
+
+json status_seed(json user)
+{
+    return {
+        {"UserPools",
+         {{{"Id", "us-east-1_States01"},
+           {"PoolName", "states"},
+           {"Clients",
+            {{{"ClientName", "app"},
+              {"ExplicitAuthFlows", {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}}}},
+           {"Users", {std::move(user)}}}}}};
+}
+
+} // namespace
+
+TEST(seed_states, starts_users_unconfirmed_or_waiting_for_a_reset)
+{
+    fixture f;
+    auto doc =
+        status_seed({{"Username", "una"}, {"Password", "Passw0rd!"}, {"Status", "UNCONFIRMED"}});
+    doc["UserPools"][0]["Users"].push_back(
+        {{"Username", "rex"}, {"Password", "Passw0rd!"}, {"Status", "RESET_REQUIRED"}}
+    );
+    EXPECT_EQ(seed(f, doc).users_created, 2);
+    auto const status_of = [&](char const* name)
+    {
+        return f.call(
+                    "AdminGetUser", {{"UserPoolId", "us-east-1_States01"}, {"Username", name}}
+        ).at("UserStatus");
+    };
+    EXPECT_EQ(status_of("una"), "UNCONFIRMED");
+    EXPECT_EQ(status_of("rex"), "RESET_REQUIRED");
+    f.call("AdminConfirmSignUp", {{"UserPoolId", "us-east-1_States01"}, {"Username", "una"}});
+    EXPECT_EQ(status_of("una"), "CONFIRMED");
+}
+
+TEST(seed_states, refuses_a_status_without_the_password_it_needs_or_unknown)
+{
+    fixture f;
+    EXPECT_EQ(
+        seed_failure(f, status_seed({{"Username", "una"}, {"Status", "UNCONFIRMED"}}).dump()),
+        "$.UserPools[0].Users[0].Status: UNCONFIRMED needs a Password"
+    );
+    EXPECT_EQ(
+        seed_failure(
+            f,
+            status_seed({{"Username", "una"},
+                         {"Password", "Passw0rd!"},
+                         {"Status", "FORCE_CHANGE_PASSWORD"}}
+            ).dump()
+        ),
+        "$.UserPools[0].Users[0].Status: FORCE_CHANGE_PASSWORD needs a TemporaryPassword or none"
+    );
+    EXPECT_EQ(
+        seed_failure(
+            f,
+            status_seed({{"Username", "una"}, {"Password", "Passw0rd!"}, {"Status", "ARCHIVED"}}
+            ).dump()
+        ),
+        "$.UserPools[0].Users[0].Status: must be CONFIRMED, UNCONFIRMED, RESET_REQUIRED or "
+        "FORCE_CHANGE_PASSWORD"
+    );
+}

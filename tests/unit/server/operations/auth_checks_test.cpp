@@ -354,3 +354,61 @@ TEST_F(password_sign_in_checks, a_refused_sign_in_creates_no_session)
     count.step();
     EXPECT_EQ(count.column_int64(0), 0);
 }
+
+TEST_F(
+    password_sign_in_checks,
+    srp_for_an_unknown_user_answers_a_challenge_and_fails_at_the_answer_when_existence_is_hidden
+)
+{
+    auto const guarded = make_client()
+                             .with("PreventUserExistenceErrors", "ENABLED")
+                             .with_flows({"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"})
+                             .insert(f_, pool_);
+    json const start{
+        {"AuthFlow", "USER_SRP_AUTH"},
+        {"ClientId", guarded.id},
+        {"AuthParameters", {{"USERNAME", "mallory"}, {"SRP_A", "02"}}}};
+    auto const first = f_.call("InitiateAuth", start);
+    auto const second = f_.call("InitiateAuth", start);
+    EXPECT_EQ(first.at("ChallengeName"), "PASSWORD_VERIFIER");
+    auto const& parameters = first.at("ChallengeParameters");
+    EXPECT_EQ(parameters.at("USER_ID_FOR_SRP"), "mallory");
+    EXPECT_EQ(parameters.at("USERNAME"), "mallory");
+    // A real user's salt stays the same from one sign-in to the next; so does this one's.
+    EXPECT_EQ(parameters.at("SALT"), second.at("ChallengeParameters").at("SALT"));
+    EXPECT_NE(parameters.at("SECRET_BLOCK"), second.at("ChallengeParameters").at("SECRET_BLOCK"));
+    EXPECT_EQ(
+        parameters.at("SECRET_BLOCK").get<std::string>().size(),
+        f_.call(
+              "InitiateAuth",
+              {{"AuthFlow", "USER_SRP_AUTH"},
+               {"ClientId", guarded.id},
+               {"AuthParameters", {{"USERNAME", "alice"}, {"SRP_A", "02"}}}}
+        )
+            .at("ChallengeParameters")
+            .at("SECRET_BLOCK")
+            .get<std::string>()
+            .size()
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "RespondToAuthChallenge",
+        (json{
+            {"ChallengeName", "PASSWORD_VERIFIER"},
+            {"ClientId", guarded.id},
+            {"ChallengeResponses",
+             {{"USERNAME", "mallory"},
+              {"PASSWORD_CLAIM_SECRET_BLOCK", parameters.at("SECRET_BLOCK")},
+              {"PASSWORD_CLAIM_SIGNATURE", "c2lnbmF0dXJl"},
+              {"TIMESTAMP", "Tue May 7 16:52:22 UTC 2024"}}}}),
+        "NotAuthorizedException",
+        "Incorrect username or password."
+    );
+    // Without the setting, the start says the user does not exist.
+    auto const legacy = make_client()
+                            .with_flows({"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"})
+                            .insert(f_, pool_);
+    auto plain = start;
+    plain["ClientId"] = legacy.id;
+    EXPECT_AWS_ERROR(f_, "InitiateAuth", plain, "UserNotFoundException", "User does not exist.");
+}
