@@ -13,7 +13,7 @@ set -euo pipefail
 build_packages=(g++ cmake ninja-build pkg-config ccache libboost1.81-dev libsqlite3-dev
     nlohmann-json3-dev libgtest-dev libssl-dev libpcre2-dev libmimalloc-dev)
 # clang-14 with its runtimes (libFuzzer, ASan, UBSan) and llvm-14 for llvm-symbolizer.
-test_packages=(clang-14 libclang-rt-14-dev llvm-14 python3 python3-pytest python3-boto3 python3-jwt
+test_packages=(clang-14 libclang-rt-14-dev llvm-14 python3 python3-pytest python3-boto3 python3-jwt python3-aiosmtpd
     python3-cryptography awscli clang-format clang-tidy)
 bench_packages=(wrk)
 

@@ -47,6 +47,8 @@ Options (each also read from the environment variable in brackets; a flag wins):
   --allowed-hosts H   names the /_cognitod/ endpoints answer under besides localhost, loopback
                       addresses and the listen address, comma-separated; .example.com for a
                       domain and every name in it (COGNITOD_ALLOWED_HOSTS)
+  --smtp HOST:PORT    also deliver every email cognitod sends (codes, invitations) to this SMTP
+                      server, such as a mail catcher; plain SMTP (COGNITOD_SMTP)
   --healthcheck       ask the server these settings describe whether it is healthy (GET
                       /_cognitod/health, with the control token when set) and exit 0 when
                       it is, 1 when not; needs no shell or other tools (docker HEALTHCHECK)
@@ -177,6 +179,32 @@ std::string parse_allowed_hosts(config& c, std::string const& text)
     {
         return "a host name is required";
     }
+    return {};
+}
+
+// "host:port" or "[v6 address]:port". Returns the error, or "".
+std::string parse_smtp(config& c, std::string const& text)
+{
+    auto const colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+    {
+        return "'" + text + "' is not HOST:PORT";
+    }
+    auto host = text.substr(0, colon);
+    auto const port = text.substr(colon + 1);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    {
+        host = host.substr(1, host.size() - 2);
+    }
+    unsigned number = 0;
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos ||
+        (number = static_cast<unsigned>(std::stoul(port))) == 0 || number > 65535)
+    {
+        return "'" + port + "' is not a port (1..65535)";
+    }
+    c.smtp_host = host;
+    c.smtp_port = port;
     return {};
 }
 
@@ -395,6 +423,7 @@ std::vector<option> make_options()
              return {};
          }},
         {"--allowed-hosts", "COGNITOD_ALLOWED_HOSTS", true, &parse_allowed_hosts},
+        {"--smtp", "COGNITOD_SMTP", true, &parse_smtp},
         {"--healthcheck",
          nullptr,
          false,

@@ -49,6 +49,10 @@ struct config
     // Names under which the control endpoints answer, besides loopback and the listen address.
     std::vector<std::string> allowed_hosts;
 
+    // --smtp HOST:PORT: where emails are also delivered; empty host: nowhere.
+    std::string smtp_host;
+    std::string smtp_port;
+
     // Check a running server's health instead of serving (the image's HEALTHCHECK).
     bool healthcheck = false;
 

@@ -9,6 +9,7 @@
 #include "server/key_stock.hpp"
 #include "server/listener.hpp"
 #include "server/logger.hpp"
+#include "server/mailer.hpp"
 #include "server/seed.hpp"
 #include "server/throttle.hpp"
 #include "storage/store.hpp"
@@ -186,8 +187,24 @@ int run(config const& settings)
         }
     }
 
+    std::optional<smtp_mailer> mailer;
+    if (!settings.smtp_host.empty())
+    {
+        mailer.emplace(settings.smtp_host, settings.smtp_port, log);
+        log.write(
+            log_level::info,
+            "emails also go to smtp://" + settings.smtp_host + ":" + settings.smtp_port
+        );
+    }
     dispatcher const calls{
-        model, store, state_time, ids, keys, settings.region, settings.account_id};
+        model,
+        store,
+        state_time,
+        ids,
+        keys,
+        settings.region,
+        settings.account_id,
+        mailer ? &*mailer : nullptr};
     fault_rules faults{model, std::random_device{}()};
     std::optional<throttle> limiter;
     if (settings.throttle_aws)

@@ -326,3 +326,23 @@ TEST(parse_config, refuses_allowed_hosts_with_a_scheme_port_or_path)
         EXPECT_TRUE(parsed.output.starts_with("cognitod: --allowed-hosts: ")) << parsed.output;
     }
 }
+
+TEST(parse_config, takes_an_smtp_server_as_host_and_port)
+{
+    auto const parsed = parse_config({"--smtp", "mailpit:1025"}, &no_environment);
+    ASSERT_TRUE(parsed.settings) << parsed.output;
+    EXPECT_EQ(parsed.settings->smtp_host, "mailpit");
+    EXPECT_EQ(parsed.settings->smtp_port, "1025");
+    auto const v6 = parse_config({"--smtp", "[::1]:25"}, &no_environment);
+    ASSERT_TRUE(v6.settings) << v6.output;
+    EXPECT_EQ(v6.settings->smtp_host, "::1");
+    auto const none = parse_config({}, &no_environment);
+    ASSERT_TRUE(none.settings);
+    EXPECT_EQ(none.settings->smtp_host, "");
+    for (auto const* value : {"mailpit", ":25", "mailpit:0", "mailpit:65536", "mailpit:smtp"})
+    {
+        auto const bad = parse_config({"--smtp", value}, &no_environment);
+        EXPECT_FALSE(bad.settings) << value;
+        EXPECT_TRUE(bad.output.starts_with("cognitod: --smtp: ")) << bad.output;
+    }
+}
