@@ -23,6 +23,8 @@ constexpr std::string_view security_policy =
 constexpr std::size_t page_size = 500;
 // Cognito allows 10,000 groups per pool and 100 per user; the console shows them all.
 constexpr std::size_t max_groups = 10000;
+// The outbox shows each pool's newest messages; GET /_cognitod/messages has them all.
+constexpr std::size_t max_messages = 20;
 
 // The asset a path names ("" and "/" name the page), or "" when it names none.
 std::string_view asset_name(std::string_view rest)
@@ -175,6 +177,26 @@ json users_json(storage::queries& reader, std::int64_t pool_seq)
     }
 }
 
+// The pool's newest messages from the outbox, newest first.
+json outbox_json(storage::queries& reader, std::string const& pool_id)
+{
+    json messages = json::array();
+    for (auto const& m : reader.recent_messages(pool_id, max_messages))
+    {
+        messages.push_back({
+            {"Username", m.username},
+            {"DeliveryMedium", m.medium},
+            {"Destination", m.destination},
+            {"Purpose", m.purpose},
+            {"Code", m.code},
+            {"Subject", m.subject},
+            {"Message", m.text},
+            {"CreatedDate", static_cast<double>(m.created) / 1000.0},
+        });
+    }
+    return messages;
+}
+
 // Every pool, user and device, in one read transaction on a reader of its own: on a large
 // database this takes a while (half a second for 30,000 users), and writes go on beside it. The
 // version is loaded before the read begins, so what is read is at least that version; a write
@@ -195,7 +217,8 @@ json snapshot(storage::store& store)
                 {{"Id", p.id},
                  {"Name", p.name},
                  {"Groups", groups_json(*reader, p.seq)},
-                 {"Users", users_json(*reader, p.seq)}}
+                 {"Users", users_json(*reader, p.seq)},
+                 {"Messages", outbox_json(*reader, p.id)}}
             );
         }
         if (batch.size() < page_size)

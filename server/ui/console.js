@@ -146,13 +146,26 @@
         body.append(tr);
       }
     }
+    const outbox = pool.Messages.length ? el('details', { className: 'outbox' },
+      el('summary', {}, `Outbox: ${pool.Messages.length === 20 ? 'the newest 20' : pool.Messages.length} message${pool.Messages.length === 1 ? '' : 's'}`),
+      el('table', {},
+        el('thead', {}, el('tr', {}, ...['Sent', 'User', 'To', 'Purpose', 'Code', 'Message']
+          .map((title) => el('th', { scope: 'col' }, title)))),
+        el('tbody', {}, ...pool.Messages.map((m) => el('tr', { className: 'message' },
+          el('td', {}, when(m.CreatedDate)),
+          el('td', {}, m.Username),
+          el('td', {}, `${m.DeliveryMedium} ${m.Destination}`),
+          el('td', {}, m.Purpose),
+          el('td', { className: 'key' }, m.Code),
+          el('td', {}, m.Subject ? `${m.Subject}: ${m.Message}` : m.Message)))))) : '';
     const groupNames = pool.Groups.map((g) =>
       (g.Precedence === null ? g.GroupName : `${g.GroupName} (${g.Precedence})`));
     const section = el('section', { className: 'pool' },
       el('h2', {}, pool.Name, el('code', {}, pool.Id)),
       pool.Groups.length ? el('p', { className: 'groups' }, `Groups: ${groupNames.join(', ')}`) : '',
       pool.Users.length ? el('table', {}, el('thead', {}, head), body)
-                        : el('p', { className: 'empty' }, 'No users.'));
+                        : el('p', { className: 'empty' }, 'No users.'),
+      outbox);
     section.dataset.poolId = pool.Id;
     return section;
   }

@@ -114,6 +114,37 @@ TEST_F(console, the_state_lists_each_pools_groups_and_each_users_groups)
     EXPECT_EQ(pool.at("Users").at(0).at("Groups"), json::array({"admins"}));
 }
 
+TEST_F(console, the_state_shows_the_newest_messages_of_each_pool_and_the_users_states)
+{
+    for (int i = 0; i < 22; ++i)
+    {
+        f_.call(
+            "AdminCreateUser",
+            {{"UserPoolId", pool_},
+             {"Username", "invitee" + std::to_string(i)},
+             {"DesiredDeliveryMediums", {"EMAIL"}},
+             {"UserAttributes", {{{"Name", "email"}, {"Value", "i@example.com"}}}}}
+        );
+    }
+    auto const res = make_app().handle(get("/_cognitod/ui/api/state"), "127.0.0.1");
+    auto const state = body_of(res);
+    auto const& pool = state.at("UserPools").at(0);
+    auto const& messages = pool.at("Messages");
+    ASSERT_EQ(messages.size(), 20U);
+    EXPECT_EQ(messages.at(0).at("Username"), "invitee21");
+    EXPECT_EQ(messages.at(19).at("Username"), "invitee2");
+    EXPECT_EQ(messages.at(0).at("DeliveryMedium"), "EMAIL");
+    EXPECT_EQ(messages.at(0).at("Purpose"), "ADMIN_CREATE_USER");
+    EXPECT_EQ(messages.at(0).at("Subject"), "Your temporary password");
+    EXPECT_NE(
+        messages.at(0).at("Message").get<std::string>().find(
+            messages.at(0).at("Code").get<std::string>()
+        ),
+        std::string::npos
+    );
+    EXPECT_EQ(pool.at("Users").at(1).at("UserStatus"), "FORCE_CHANGE_PASSWORD");
+}
+
 TEST_F(console, an_unknown_asset_is_a_json_404)
 {
     auto const a = make_app();
