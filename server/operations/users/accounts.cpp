@@ -7,6 +7,19 @@
 namespace cognitod
 {
 
+namespace
+{
+
+std::optional<storage::user>
+named_user(request_context& ctx, client_and_pool const& target, json const& input)
+{
+    auto const username = input.at("Username").get<std::string>();
+    check_secret_hash(target.client, username, optional_text(input, "SecretHash"));
+    return find_user(ctx, target.pool, username);
+}
+
+} // namespace
+
 bool prevents_existence_errors(storage::app_client const& client)
 {
     return client.settings.value("PreventUserExistenceErrors", "LEGACY") == "ENABLED";
@@ -19,12 +32,24 @@ std::optional<std::string> optional_text(json const& input, char const* member)
                                                 : std::nullopt;
 }
 
-std::optional<storage::user>
-named_user(request_context& ctx, client_and_pool const& target, json const& input)
+std::optional<storage::user> account_user(
+    request_context& ctx, client_and_pool const& target, json const& input, hidden_user hidden
+)
 {
-    auto const username = input.at("Username").get<std::string>();
-    check_secret_hash(target.client, username, optional_text(input, "SecretHash"));
-    return find_user(ctx, target.pool, username);
+    auto u = named_user(ctx, target, input);
+    if (u)
+    {
+        return u;
+    }
+    if (!prevents_existence_errors(target.client))
+    {
+        throw errors::user_not_found("Username/client id combination not found.");
+    }
+    if (hidden == hidden_user::code_mismatch)
+    {
+        throw errors::code_mismatch("Invalid verification code provided, please try again.");
+    }
+    return std::nullopt;
 }
 
 json simulated_delivery(std::string const& username)

@@ -16,9 +16,19 @@ bool prevents_existence_errors(storage::app_client const& client);
 // A string member of the input, when present.
 std::optional<std::string> optional_text(json const& input, char const* member);
 
-// The user the input's Username names, after its SecretHash is checked; nullopt when none.
-std::optional<storage::user>
-named_user(request_context& ctx, client_and_pool const& target, json const& input);
+// How a call answers for a user who does not exist when the client hides existence.
+enum class hidden_user
+{
+    delivery,      // as if a code went out: account_user returns nullopt (simulated_delivery)
+    code_mismatch, // as if the code were wrong: CodeMismatchException
+};
+
+// The user the input's Username names, after its SecretHash is checked, or
+// UserNotFoundException "Username/client id combination not found.";
+// where the client hides existence, as hidden says.
+std::optional<storage::user> account_user(
+    request_context& ctx, client_and_pool const& target, json const& input, hidden_user hidden
+);
 
 // CodeDeliveryDetails for a user who does not exist, where existence must not show: shaped as a
 // real one (an email for a name with @, an SMS for one starting with +, else an email).

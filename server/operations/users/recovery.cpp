@@ -13,16 +13,11 @@ namespace
 json forgot_password(request_context& ctx, json const& input)
 {
     auto const target = require_client(ctx, input.at("ClientId").get<std::string>());
-    auto const u = named_user(ctx, target, input);
+    auto const u = account_user(ctx, target, input, hidden_user::delivery);
     if (!u)
     {
-        if (prevents_existence_errors(target.client))
-        {
-            return {
-                {"CodeDeliveryDetails",
-                 simulated_delivery(input.at("Username").get<std::string>())}};
-        }
-        throw errors::user_not_found("Username/client id combination not found.");
+        return {
+            {"CodeDeliveryDetails", simulated_delivery(input.at("Username").get<std::string>())}};
     }
     if (!u->enabled)
     {
@@ -39,15 +34,7 @@ json forgot_password(request_context& ctx, json const& input)
 json confirm_forgot_password(request_context& ctx, json const& input)
 {
     auto const target = require_client(ctx, input.at("ClientId").get<std::string>());
-    auto u = named_user(ctx, target, input);
-    if (!u)
-    {
-        if (prevents_existence_errors(target.client))
-        {
-            throw errors::code_mismatch("Invalid verification code provided, please try again.");
-        }
-        throw errors::user_not_found("Username/client id combination not found.");
-    }
+    auto u = account_user(ctx, target, input, hidden_user::code_mismatch);
     if (!u->enabled)
     {
         throw errors::not_authorized("User is disabled.");

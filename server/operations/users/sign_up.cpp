@@ -138,15 +138,7 @@ json sign_up(request_context& ctx, json const& input)
 json confirm_sign_up(request_context& ctx, json const& input)
 {
     auto const target = require_client(ctx, input.at("ClientId").get<std::string>());
-    auto const u = named_user(ctx, target, input);
-    if (!u)
-    {
-        if (prevents_existence_errors(target.client))
-        {
-            throw errors::code_mismatch("Invalid verification code provided, please try again.");
-        }
-        throw errors::user_not_found("Username/client id combination not found.");
-    }
+    auto const u = account_user(ctx, target, input, hidden_user::code_mismatch);
     if (u->status != "UNCONFIRMED")
     {
         throw cannot_confirm(*u);
@@ -159,16 +151,11 @@ json confirm_sign_up(request_context& ctx, json const& input)
 json resend_confirmation_code(request_context& ctx, json const& input)
 {
     auto const target = require_client(ctx, input.at("ClientId").get<std::string>());
-    auto const u = named_user(ctx, target, input);
+    auto const u = account_user(ctx, target, input, hidden_user::delivery);
     if (!u)
     {
-        if (prevents_existence_errors(target.client))
-        {
-            return {
-                {"CodeDeliveryDetails",
-                 simulated_delivery(input.at("Username").get<std::string>())}};
-        }
-        throw errors::user_not_found("Username/client id combination not found.");
+        return {
+            {"CodeDeliveryDetails", simulated_delivery(input.at("Username").get<std::string>())}};
     }
     if (u->status != "UNCONFIRMED")
     {
