@@ -29,6 +29,11 @@ client = boto3.client('cognito-idp', endpoint_url=url, region_name='us-east-1',
 try:
     if action == 'forget':
         client.admin_forget_device(UserPoolId=pool, Username=user, DeviceKey=key)
+    elif action == 'invite':
+        client.admin_create_user(UserPoolId=pool, Username=user, DesiredDeliveryMediums=['EMAIL'],
+                                 UserAttributes=[{'Name': 'email', 'Value': user + '@example.com'}])
+        print('invited')
+        sys.exit(0)
     else:
         client.admin_get_device(UserPoolId=pool, Username=user, DeviceKey=key)
     print('present' if action == 'get' else 'forgotten')
@@ -101,6 +106,18 @@ test('the console finds a seeded device, forgets it and boto3 agrees it is gone'
         await deviceRow(page, 'bob-tablet').waitFor({ state: 'detached' });
         await deviceRow(page, 'racer-phone').waitFor();
         assert.match(await page.locator('#refreshed').textContent(), /^Refreshed /);
+
+        // An invitation appears in the pool's outbox, code and all, and the user's state beside it.
+        assert.equal(await boto3(server.url, 'invite', 'nina', ''), 'invited');
+        const section = page.locator(`section.pool[data-pool-id="${pool}"]`);
+        const invitation = section.locator('details.outbox tr.message', { hasText: 'nina' });
+        await invitation.waitFor({ state: 'attached' });
+        await section.locator('details.outbox summary').click();
+        const sent = await invitation.locator('td').allTextContents();
+        assert.equal(sent[2], 'EMAIL nina@example.com');
+        assert.equal(sent[3], 'ADMIN_CREATE_USER');
+        assert.equal(sent[5], `Your temporary password: Your username is nina and temporary password is ${sent[4]}. `);
+        assert.match(await section.locator('tr.user', { hasText: 'nina' }).textContent(), /FORCE_CHANGE_PASSWORD/);
 
         await mkdir(artifacts, { recursive: true });
         const screenshot = path.join(artifacts, 'console.png');
