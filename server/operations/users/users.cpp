@@ -80,6 +80,16 @@ void check_alias_free(
         {
             continue;
         }
+        // An unverified email or phone number is no one's alias: only a verified one takes it.
+        auto const self_verified = std::find_if(
+            attributes.begin(),
+            attributes.end(),
+            [&](auto const& a) { return a.name == name + "_verified" && a.value == "true"; }
+        );
+        if (!by_username && self_verified == attributes.end())
+        {
+            continue;
+        }
         for (auto const& other : users_with_attribute(ctx, pool, name, value->value))
         {
             bool const verified = other.attribute_value(name + "_verified") == "true";

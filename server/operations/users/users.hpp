@@ -33,8 +33,9 @@ struct new_user
 storage::user
 create_user(request_context& ctx, storage::user_pool const& pool, new_user const& spec);
 
-// Refuses (AliasExistsException "An account with the given email already exists.") a verified
-// alias or username attribute in attributes that another user of the pool than self_id holds.
+// Refuses (AliasExistsException "An account with the given email already exists.") an email or
+// phone number in attributes that is a username attribute, or a verified alias, when another user
+// of the pool than self_id holds it as the same.
 void check_alias_free(
     request_context& ctx,
     storage::user_pool const& pool,
