@@ -480,6 +480,16 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
     {
         throw errors::not_authorized("Access Token does not have required scopes");
     }
+    // A token outlives a change of state: the model lists these two refusals for every operation
+    // an access token authorizes.
+    if (u->status == "RESET_REQUIRED")
+    {
+        throw errors::password_reset_required();
+    }
+    if (u->status == "UNCONFIRMED")
+    {
+        throw errors::user_not_confirmed();
+    }
     return {
         std::move(*pool),
         std::move(*u),

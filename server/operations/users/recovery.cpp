@@ -39,6 +39,11 @@ json confirm_forgot_password(request_context& ctx, json const& input)
     {
         throw errors::not_authorized("User is disabled.");
     }
+    // A reset does not stand in for the sign-up confirmation.
+    if (u->status == "UNCONFIRMED")
+    {
+        throw errors::user_not_confirmed();
+    }
     use_code(ctx, *u, "FORGOT_PASSWORD", input.at("ConfirmationCode").get<std::string>());
     // A policy refusal below rolls the code's use back with the rest of the call.
     set_password(ctx, target.pool, *u, input.at("Password").get<std::string>());
