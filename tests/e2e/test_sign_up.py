@@ -228,6 +228,42 @@ def test_attribute_verification(empty_server, empty_client):
                  "get_user_attribute_verification_code", AccessToken=token, AttributeName="phone_number")
 
 
+def test_shared_refusals_over_the_wire(empty_server, empty_client):
+    url, idp = empty_server.url, empty_client
+    pool = new_pool(idp, AliasAttributes=["email"])
+    client_id = new_app_client(idp, pool)["ClientId"]
+    unknown = "0123456789abcdefghijklmnop"
+    for operation, params in [("sign_up", {"Password": PASSWORD}), ("resend_confirmation_code", {}),
+                              ("confirm_sign_up", {"ConfirmationCode": "123456"}), ("forgot_password", {}),
+                              ("confirm_forgot_password", {"ConfirmationCode": "123456", "Password": PASSWORD})]:
+        expect_error(idp, "ResourceNotFoundException", f"User pool client {unknown} does not exist.", operation,
+                     ClientId=unknown, Username="bob", **params)
+    verified = [{"Name": "email_verified", "Value": "true"}]
+    new_user(idp, pool, "alice", attributes=[{"Name": "email", "Value": "shared@example.com"}] + verified)
+    new_user(idp, pool, "bob", attributes=[{"Name": "email", "Value": "bob@example.com"}] + verified)
+    token = user_sign_in(idp, client_id, "bob")["AuthenticationResult"]["AccessToken"]
+    # An unverified address is no one's alias; verifying one alice holds is refused.
+    idp.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "email", "Value": "shared@example.com"}])
+    idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    expect_error(idp, "AliasExistsException", "An account with the given email already exists.",
+                 "verify_user_attribute", AccessToken=token, AttributeName="email", Code=last_code(url, pool, "bob"))
+    idp.admin_disable_user(UserPoolId=pool, Username="alice")
+    expect_error(idp, "NotAuthorizedException", "User is disabled.", "admin_reset_user_password",
+                 UserPoolId=pool, Username="alice")
+    idp.admin_reset_user_password(UserPoolId=pool, Username="bob")
+    expect_error(idp, "PasswordResetRequiredException", "Password reset required for the user", "get_user",
+                 AccessToken=token)
+    idp.admin_delete_user(UserPoolId=pool, Username="bob")
+    for operation, params in [("change_password", {"PreviousPassword": PASSWORD, "ProposedPassword": NEW_PASSWORD}),
+                              ("update_user_attributes", {"UserAttributes": [{"Name": "nickname", "Value": "b"}]}),
+                              ("get_user_attribute_verification_code", {"AttributeName": "email"}),
+                              ("verify_user_attribute", {"AttributeName": "email", "Code": "123456"}),
+                              ("delete_user_attributes", {"UserAttributeNames": ["nickname"]}), ("delete_user", {})]:
+        expect_error(idp, "UserNotFoundException", "User does not exist.", operation, AccessToken=token, **params)
+        expect_error(idp, "NotAuthorizedException", "Invalid Access Token", operation, AccessToken="not-a-token",
+                     **params)
+
+
 def test_invitations_and_temporary_password_expiry(empty_server, empty_client):
     url, idp = empty_server.url, empty_client
     pool = new_pool(idp, Policies={"PasswordPolicy": {"MinimumLength": 8, "TemporaryPasswordValidityDays": 1}})

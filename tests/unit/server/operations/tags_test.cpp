@@ -97,6 +97,13 @@ TEST_F(tags, an_arn_of_a_missing_pool_or_another_account_is_not_found)
         "ResourceNotFoundException",
         "User pool " + pool_ + " does not exist."
     );
+    EXPECT_AWS_ERROR(
+        f_,
+        "UntagResource",
+        (json{{"ResourceArn", missing}, {"TagKeys", {"a"}}}),
+        "ResourceNotFoundException",
+        "User pool us-east-1_missing does not exist."
+    );
 }
 
 TEST_F(tags, an_arn_that_names_no_pool_is_invalid)
