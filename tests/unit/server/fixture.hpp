@@ -382,9 +382,9 @@ inline client_builder make_client()
     return {};
 }
 
-// InitiateAuth with USER_PASSWORD_AUTH; extra AuthParameters (SECRET_HASH, DEVICE_KEY) merge in.
-inline json password_auth(
-    fixture const& f,
+// InitiateAuth's input for USER_PASSWORD_AUTH; extra AuthParameters (SECRET_HASH, DEVICE_KEY)
+// merge in.
+inline json password_auth_input(
     created_client const& client,
     std::string const& username,
     std::string const& password,
@@ -393,12 +393,22 @@ inline json password_auth(
 {
     json parameters{{"USERNAME", username}, {"PASSWORD", password}};
     parameters.update(extra);
-    return f.call(
-        "InitiateAuth",
-        {{"AuthFlow", "USER_PASSWORD_AUTH"},
-         {"ClientId", client.id},
-         {"AuthParameters", parameters}}
-    );
+    return {
+        {"AuthFlow", "USER_PASSWORD_AUTH"},
+        {"ClientId", client.id},
+        {"AuthParameters", parameters}};
+}
+
+// InitiateAuth with USER_PASSWORD_AUTH.
+inline json password_auth(
+    fixture const& f,
+    created_client const& client,
+    std::string const& username,
+    std::string const& password,
+    json const& extra = json::object()
+)
+{
+    return f.call("InitiateAuth", password_auth_input(client, username, password, extra));
 }
 
 // The AuthenticationResult of a successful USER_PASSWORD_AUTH sign-in.

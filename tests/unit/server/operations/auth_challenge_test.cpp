@@ -168,10 +168,7 @@ TEST_F(new_password_challenge, the_new_password_replaces_the_temporary_one)
     EXPECT_AWS_ERROR(
         f_,
         "InitiateAuth",
-        (json{
-            {"AuthFlow", "USER_PASSWORD_AUTH"},
-            {"ClientId", client_.id},
-            {"AuthParameters", {{"USERNAME", "bob"}, {"PASSWORD", temporary}}}}),
+        password_auth_input(client_, "bob", temporary),
         "NotAuthorizedException",
         "Incorrect username or password."
     );

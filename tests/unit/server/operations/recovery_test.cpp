@@ -46,15 +46,18 @@ protected:
         );
     }
 
+    json confirm_forgot_input(std::string const& code, std::string const& chosen = new_password)
+    {
+        return {
+            {"ClientId", client_.id},
+            {"Username", "alice"},
+            {"ConfirmationCode", code},
+            {"Password", chosen}};
+    }
+
     json confirm_forgot(std::string const& code, std::string const& chosen = new_password)
     {
-        return f_.call(
-            "ConfirmForgotPassword",
-            {{"ClientId", client_.id},
-             {"Username", "alice"},
-             {"ConfirmationCode", code},
-             {"Password", chosen}}
-        );
+        return f_.call("ConfirmForgotPassword", confirm_forgot_input(code, chosen));
     }
 
     std::string status_of(std::string const& username)
@@ -120,11 +123,7 @@ TEST_F(recovery, the_code_lasts_one_hour)
     EXPECT_AWS_ERROR(
         f_,
         "ConfirmForgotPassword",
-        (json{
-            {"ClientId", client_.id},
-            {"Username", "alice"},
-            {"ConfirmationCode", code},
-            {"Password", new_password}}),
+        confirm_forgot_input(code, new_password),
         "ExpiredCodeException",
         "Invalid code provided, please request a code again."
     );
@@ -138,11 +137,7 @@ TEST_F(recovery, a_password_the_policy_refuses_leaves_the_code_usable)
     EXPECT_AWS_ERROR(
         f_,
         "ConfirmForgotPassword",
-        (json{
-            {"ClientId", client_.id},
-            {"Username", "alice"},
-            {"ConfirmationCode", code},
-            {"Password", "short"}}),
+        confirm_forgot_input(code, "short"),
         "InvalidPasswordException",
         "Password does not conform to policy: Password not long enough"
     );
@@ -224,10 +219,7 @@ TEST_F(recovery, an_administrator_reset_refuses_sign_in_until_the_code_sets_a_pa
         EXPECT_AWS_ERROR(
             f_,
             "InitiateAuth",
-            (json{
-                {"AuthFlow", "USER_PASSWORD_AUTH"},
-                {"ClientId", client_.id},
-                {"AuthParameters", {{"USERNAME", "alice"}, {"PASSWORD", given}}}}),
+            password_auth_input(client_, "alice", given),
             "PasswordResetRequiredException",
             "Password reset required for the user"
         );

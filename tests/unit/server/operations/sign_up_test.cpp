@@ -184,10 +184,7 @@ TEST_F(sign_up, an_unconfirmed_user_cannot_sign_in_whatever_the_password)
         EXPECT_AWS_ERROR(
             f_,
             "InitiateAuth",
-            (json{
-                {"AuthFlow", "USER_PASSWORD_AUTH"},
-                {"ClientId", client_.id},
-                {"AuthParameters", {{"USERNAME", "bob"}, {"PASSWORD", given}}}}),
+            password_auth_input(client_, "bob", given),
             "UserNotConfirmedException",
             "User is not confirmed."
         );
