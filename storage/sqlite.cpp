@@ -62,6 +62,11 @@ statement& statement::bind(int index, std::optional<std::int64_t> value)
     return value ? bind(index, *value) : bind_null(index);
 }
 
+statement& statement::bind_optional(int index, std::optional<std::string> const& text)
+{
+    return text ? bind(index, std::string_view{*text}) : bind_null(index);
+}
+
 statement& statement::bind_blob(int index, std::string_view bytes)
 {
     check(
@@ -145,6 +150,15 @@ std::optional<std::int64_t> statement::column_optional_int64(int index) const
         return std::nullopt;
     }
     return column_int64(index);
+}
+
+std::optional<std::string> statement::column_optional_text(int index) const
+{
+    if (column_is_null(index))
+    {
+        return std::nullopt;
+    }
+    return column_text(index);
 }
 
 bool statement::column_is_null(int index) const

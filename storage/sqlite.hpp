@@ -48,6 +48,8 @@ public:
     statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
     statement& bind(int index, bool value) { return bind(index, std::int64_t{value ? 1 : 0}); }
     statement& bind(int index, std::optional<std::int64_t> value);
+    // Text, or NULL when there is none.
+    statement& bind_optional(int index, std::optional<std::string> const& text);
     statement& bind_blob(int index, std::string_view bytes);
     statement& bind_null(int index);
 
@@ -64,6 +66,7 @@ public:
     std::string column_blob(int index) const;
     std::int64_t column_int64(int index) const;
     std::optional<std::int64_t> column_optional_int64(int index) const;
+    std::optional<std::string> column_optional_text(int index) const;
     bool column_is_null(int index) const;
 };
 

@@ -13,15 +13,8 @@ void queries::put_code(user_code const& c)
         .bind(2, c.purpose)
         .bind(3, c.code)
         .bind(4, c.expires)
-        .bind(5, c.failures);
-    if (c.pending_value)
-    {
-        st->bind(6, *c.pending_value);
-    }
-    else
-    {
-        st->bind_null(6);
-    }
+        .bind(5, c.failures)
+        .bind_optional(6, c.pending_value);
     st->execute();
 }
 
@@ -40,10 +33,7 @@ std::optional<user_code> queries::find_code(std::int64_t user_id, std::string_vi
     c.code = st->column_text(0);
     c.expires = st->column_int64(1);
     c.failures = st->column_int64(2);
-    if (!st->column_is_null(3))
-    {
-        c.pending_value = st->column_text(3);
-    }
+    c.pending_value = st->column_optional_text(3);
     return c;
 }
 

@@ -11,15 +11,6 @@ namespace
     "g.seq, g.pool_seq, g.name, g.name_key, g.description, g.role_arn, g.precedence, g.created, "  \
     "g.last_modified"
 
-std::optional<std::string> optional_text(statement const& st, int index)
-{
-    if (st.column_is_null(index))
-    {
-        return std::nullopt;
-    }
-    return st.column_text(index);
-}
-
 group read_group(statement const& st)
 {
     group g;
@@ -27,24 +18,12 @@ group read_group(statement const& st)
     g.pool_seq = st.column_int64(1);
     g.name = st.column_text(2);
     g.name_key = st.column_text(3);
-    g.description = optional_text(st, 4);
-    g.role_arn = optional_text(st, 5);
+    g.description = st.column_optional_text(4);
+    g.role_arn = st.column_optional_text(5);
     g.precedence = st.column_optional_int64(6);
     g.created = st.column_int64(7);
     g.last_modified = st.column_int64(8);
     return g;
-}
-
-void bind_optional(statement& st, int index, std::optional<std::string> const& text)
-{
-    if (text)
-    {
-        st.bind(index, *text);
-    }
-    else
-    {
-        st.bind_null(index);
-    }
 }
 
 } // namespace
@@ -56,8 +35,8 @@ std::int64_t queries::insert_group(group const& g)
         "created, last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
     );
     st->bind(1, g.pool_seq).bind(2, g.name).bind(3, g.name_key);
-    bind_optional(*st, 4, g.description);
-    bind_optional(*st, 5, g.role_arn);
+    st->bind_optional(4, g.description);
+    st->bind_optional(5, g.role_arn);
     st->bind(6, g.precedence).bind(7, g.created).bind(8, g.last_modified);
     st->execute();
     return db_.last_insert_rowid();
@@ -94,8 +73,8 @@ void queries::update_group(group const& g)
     auto st = db_.cached("UPDATE user_groups SET description = ?2, role_arn = ?3, precedence = ?4, "
                          "last_modified = ?5 WHERE seq = ?1");
     st->bind(1, g.seq);
-    bind_optional(*st, 2, g.description);
-    bind_optional(*st, 3, g.role_arn);
+    st->bind_optional(2, g.description);
+    st->bind_optional(3, g.role_arn);
     st->bind(4, g.precedence).bind(5, g.last_modified);
     st->execute();
 }
