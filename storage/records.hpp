@@ -163,6 +163,29 @@ struct user_code
     std::optional<std::string> pending_value;
 };
 
+// A pool's domain (migration 012).
+struct pool_domain
+{
+    std::string domain; // the prefix, or the custom domain's host name
+    std::int64_t pool_seq = 0;
+    bool custom = false;
+    std::optional<std::string> certificate_arn;
+    std::int64_t managed_login_version = 1;
+    std::int64_t created = 0;
+};
+
+// A resource server, identity provider or UI customization (migration 012): its API shape as JSON.
+struct pool_object
+{
+    std::int64_t seq = 0; // creation order
+    std::int64_t pool_seq = 0;
+    std::string kind; // resource_server, identity_provider, ui_customization
+    std::string name; // Identifier, ProviderName, or ClientId / ALL
+    std::string body; // JSON
+    std::int64_t created = 0;
+    std::int64_t last_modified = 0;
+};
+
 // A ListUsers filter: one attribute (or user column) compared exactly or by prefix.
 struct user_filter
 {

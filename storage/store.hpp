@@ -149,6 +149,26 @@ public:
     std::vector<user>
     group_members(std::int64_t group_seq, std::int64_t after_id, std::size_t limit);
 
+    // Domains (migration 012): one row per domain name across all pools.
+    void insert_domain(pool_domain const& d);
+    std::optional<pool_domain> find_domain(std::string_view domain);
+    // The pool's domains, prefix domain first.
+    std::vector<pool_domain> domains_of_pool(std::int64_t pool_seq);
+    void update_domain(pool_domain const& d);
+    void delete_domain(std::string_view domain);
+
+    // Resource servers, identity providers and UI customizations (migration 012), found by kind
+    // and name within the pool. Lists run in creation order.
+    std::int64_t insert_pool_object(pool_object const& o);
+    std::optional<pool_object>
+    find_pool_object(std::int64_t pool_seq, std::string_view kind, std::string_view name);
+    std::vector<pool_object> list_pool_objects(
+        std::int64_t pool_seq, std::string_view kind, std::int64_t after_seq, std::size_t limit
+    );
+    // Writes body and last_modified.
+    void update_pool_object(pool_object const& o);
+    void delete_pool_object(std::int64_t seq);
+
     // App clients
     std::int64_t insert_app_client(app_client const& c);
     std::optional<app_client> find_app_client(std::string_view id);
