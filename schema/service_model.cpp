@@ -66,7 +66,10 @@ try
     result->min = read_bound(node, "min", name);
     result->max = read_bound(node, "max", name);
     result->sensitive = node.value("sensitive", false);
-    if (auto const it = node.find("pattern"); it != node.end())
+    // DomainType's pattern fits only a prefix domain: AWS accepts custom domains (host names with
+    // dots) through the same member and words its own refusal of a bad prefix, so
+    // CreateUserPoolDomain checks it.
+    if (auto const it = node.find("pattern"); it != node.end() && name != "DomainType")
     {
         result->pattern_text = it->get<std::string>();
         try

@@ -100,6 +100,14 @@ TEST(service_model, compiles_patterns_at_parse_time)
     EXPECT_EQ(cognito_model().find_shape("DeviceNameType")->compiled_pattern, nullptr);
 }
 
+TEST(service_model, leaves_the_domain_pattern_to_create_user_pool_domain)
+{
+    // AWS takes custom domains (auth.example.com) through DomainType, whose pattern allows no dot.
+    auto const* domain = cognito_model().find_shape("DomainType");
+    EXPECT_EQ(domain->compiled_pattern, nullptr);
+    EXPECT_EQ(domain->max, 63);
+}
+
 TEST(service_model, marks_sensitive_shapes)
 {
     EXPECT_TRUE(cognito_model().find_shape("UsernameType")->sensitive);
