@@ -66,6 +66,45 @@ std::int64_t read_page_token(
 // A page size member: absent or 0 means default_size.
 std::size_t page_size(json const& input, std::string_view member, std::size_t default_size);
 
+// Which list a page is of, and how its request sizes pages.
+struct page_request
+{
+    std::string kind;             // the paging tokens' kind: a token of another list is refused
+    std::string_view size_member; // "Limit", "MaxResults"
+    std::size_t default_size = 60;
+};
+
+// A page of a list that fetch(after, count) reads, as the size member and NextToken ask: the items
+// as shape(item) makes them, under member, and a NextToken holding position(last) when more follow.
+template <class Fetch, class Position, class Shape>
+json one_page(
+    request_context const& ctx,
+    json const& input,
+    page_request const& request,
+    char const* member,
+    Fetch fetch,
+    Position position,
+    Shape shape
+)
+{
+    auto const after = read_page_token(ctx, input, "NextToken", request.kind);
+    auto const limit = page_size(input, request.size_member, request.default_size);
+    auto items = fetch(after, limit + 1);
+    json out = json::object();
+    if (items.size() > limit)
+    {
+        items.pop_back();
+        out["NextToken"] = make_page_token(request.kind, position(items.back()));
+    }
+    json list = json::array();
+    for (auto const& item : items)
+    {
+        list.push_back(shape(item));
+    }
+    out[member] = std::move(list);
+    return out;
+}
+
 // The list's JSON array member of input, or an empty array.
 json const& list_member(json const& input, std::string_view member);
 

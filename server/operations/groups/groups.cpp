@@ -85,37 +85,6 @@ json get_group(request_context& ctx, json const& input)
     return {{"Group", group_type(pool, g)}};
 }
 
-// A page of a list that fetch(after, count) reads, as Limit and NextToken ask: the items as
-// shape(item) makes them, under member, and a NextToken holding position(last) when more follow.
-template <class Fetch, class Position, class Shape>
-json one_page(
-    request_context const& ctx,
-    json const& input,
-    std::string const& kind,
-    char const* member,
-    Fetch fetch,
-    Position position,
-    Shape shape
-)
-{
-    auto const after = read_page_token(ctx, input, "NextToken", kind);
-    auto const limit = page_size(input, "Limit", 60);
-    auto items = fetch(after, limit + 1);
-    json out = json::object();
-    if (items.size() > limit)
-    {
-        items.pop_back();
-        out["NextToken"] = make_page_token(kind, position(items.back()));
-    }
-    json list = json::array();
-    for (auto const& item : items)
-    {
-        list.push_back(shape(item));
-    }
-    out[member] = std::move(list);
-    return out;
-}
-
 json groups_page(
     request_context const& ctx,
     json const& input,
@@ -127,7 +96,7 @@ json groups_page(
     return one_page(
         ctx,
         input,
-        kind,
+        {kind, "Limit", 60},
         "Groups",
         fetch,
         [](storage::group const& g) { return g.seq; },
@@ -205,7 +174,7 @@ json list_users_in_group(request_context& ctx, json const& input)
     return one_page(
         ctx,
         input,
-        "group-users." + std::to_string(g.seq),
+        {"group-users." + std::to_string(g.seq), "Limit", 60},
         "Users",
         [&](std::int64_t after, std::size_t count)
         { return ctx.store.group_members(g.seq, after, count); },
