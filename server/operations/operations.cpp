@@ -19,7 +19,8 @@ std::vector<operation_entry> make_operations()
           self_service_operations(),
           sign_up_operations(),
           recovery_operations(),
-          verification_operations()})
+          verification_operations(),
+          oauth_object_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

@@ -253,6 +253,10 @@ json describe_pool(request_context& ctx, storage::user_pool const& pool)
     out["LastModifiedDate"] = epoch_seconds(pool.last_modified);
     out["CreationDate"] = epoch_seconds(pool.created);
     out["EstimatedNumberOfUsers"] = ctx.store.count_users(pool.seq);
+    for (auto const& d : ctx.store.domains_of_pool(pool.seq))
+    {
+        out[d.custom ? "CustomDomain" : "Domain"] = d.domain;
+    }
     out["Arn"] = "arn:aws:cognito-idp:" + std::string{pool_region(pool.id)} + ":" + ctx.account_id +
                  ":userpool/" + pool.id;
     return out;

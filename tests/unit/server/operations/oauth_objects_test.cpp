@@ -1,0 +1,342 @@
+// User pool domains and resource servers.
+#include "unit/server/fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace
+{
+
+using namespace cognitod::testing;
+
+constexpr char const* certificate = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+
+class domains : public ::testing::Test
+{
+protected:
+    fixture f_;
+    std::string pool_ = make_pool().insert(f_);
+
+    json create(std::string const& domain, json extra = json::object())
+    {
+        extra["Domain"] = domain;
+        extra["UserPoolId"] = pool_;
+        return f_.call("CreateUserPoolDomain", extra);
+    }
+
+    json describe(std::string const& domain)
+    {
+        return f_.call("DescribeUserPoolDomain", {{"Domain", domain}}).at("DomainDescription");
+    }
+
+    json pool() { return f_.call("DescribeUserPool", {{"UserPoolId", pool_}}).at("UserPool"); }
+};
+
+TEST_F(domains, a_prefix_domain_is_described_and_named_by_its_pool)
+{
+    EXPECT_EQ(create("my-login"), (json{{"ManagedLoginVersion", 1}}));
+    auto const d = describe("my-login");
+    EXPECT_EQ(d.at("UserPoolId"), pool_);
+    EXPECT_EQ(d.at("AWSAccountId"), "123456789012");
+    EXPECT_EQ(d.at("Domain"), "my-login");
+    EXPECT_EQ(d.at("Status"), "ACTIVE");
+    EXPECT_EQ(d.at("S3Bucket"), "aws-cognito-prod-us-east-1-assets");
+    EXPECT_TRUE(d.at("CloudFrontDistribution").get<std::string>().ends_with(".cloudfront.net"));
+    EXPECT_EQ(d.at("ManagedLoginVersion"), 1);
+    EXPECT_FALSE(d.contains("CustomDomainConfig"));
+    EXPECT_EQ(pool().at("Domain"), "my-login");
+    EXPECT_FALSE(pool().contains("CustomDomain"));
+}
+
+TEST_F(domains, an_unknown_domain_is_an_empty_description)
+{
+    EXPECT_EQ(
+        f_.call("DescribeUserPoolDomain", {{"Domain", "nobody-here"}}),
+        (json{{"DomainDescription", json::object()}})
+    );
+}
+
+TEST_F(domains, a_custom_domain_is_recorded_beside_the_prefix_domain)
+{
+    create("my-login");
+    auto const out = create(
+        "auth.example.com",
+        {{"CustomDomainConfig", {{"CertificateArn", certificate}}}, {"ManagedLoginVersion", 2}}
+    );
+    EXPECT_EQ(out.at("ManagedLoginVersion"), 2);
+    auto const cloudfront = out.at("CloudFrontDomain").get<std::string>();
+    EXPECT_TRUE(cloudfront.starts_with("d") && cloudfront.ends_with(".cloudfront.net"));
+    auto const d = describe("auth.example.com");
+    EXPECT_EQ(d.at("CustomDomainConfig"), (json{{"CertificateArn", certificate}}));
+    EXPECT_EQ(d.at("CloudFrontDistribution"), cloudfront);
+    EXPECT_EQ(pool().at("Domain"), "my-login");
+    EXPECT_EQ(pool().at("CustomDomain"), "auth.example.com");
+}
+
+TEST_F(domains, refuses_a_bad_prefix_a_reserved_word_and_a_bare_custom_name)
+{
+    for (auto const* bad : {"My-Login", "-login", "login-", "my_login", "a.b"})
+    {
+        SCOPED_TRACE(bad);
+        EXPECT_AWS_ERROR(
+            f_,
+            "CreateUserPoolDomain",
+            (json{{"Domain", bad}, {"UserPoolId", pool_}}),
+            "InvalidParameterException",
+            "The domain name contains an invalid character. Domain names can only contain "
+            "lower-case letters, numbers, and hyphens. Please enter a different name that "
+            R"(follows this format: ^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$)"
+        );
+    }
+    for (std::string const word : {"aws", "amazon", "cognito"})
+    {
+        EXPECT_AWS_ERROR(
+            f_,
+            "CreateUserPoolDomain",
+            (json{{"Domain", "my-" + word + "-login"}, {"UserPoolId", pool_}}),
+            "InvalidParameterException",
+            "Domain cannot contain reserved word: " + word
+        );
+    }
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateUserPoolDomain",
+        (json{
+            {"Domain", "localhost"},
+            {"UserPoolId", pool_},
+            {"CustomDomainConfig", {{"CertificateArn", certificate}}}}),
+        "InvalidParameterException",
+        "The custom domain must be a fully qualified domain name, such as auth.example.com."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateUserPoolDomain",
+        (json{{"Domain", "my-login"}, {"UserPoolId", pool_}, {"ManagedLoginVersion", 3}}),
+        "InvalidParameterException",
+        "ManagedLoginVersion must be 1 or 2."
+    );
+    EXPECT_FALSE(pool().contains("Domain"));
+}
+
+TEST_F(domains, a_domain_names_one_pool_and_a_pool_has_one_prefix_domain)
+{
+    create("my-login");
+    auto const other = make_pool().insert(f_);
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateUserPoolDomain",
+        (json{{"Domain", "my-login"}, {"UserPoolId", other}}),
+        "InvalidParameterException",
+        "Domain already associated with another user pool."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateUserPoolDomain",
+        (json{{"Domain", "second-login"}, {"UserPoolId", pool_}}),
+        "InvalidParameterException",
+        "User pool already has a domain configured."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateUserPoolDomain",
+        (json{{"Domain", "my-login"}, {"UserPoolId", "us-east-1_missing00"}}),
+        "ResourceNotFoundException",
+        "User pool us-east-1_missing00 does not exist."
+    );
+}
+
+TEST_F(domains, update_changes_the_version_and_a_custom_domains_certificate)
+{
+    create("my-login");
+    create("auth.example.com", {{"CustomDomainConfig", {{"CertificateArn", certificate}}}});
+    EXPECT_EQ(
+        f_.call(
+            "UpdateUserPoolDomain",
+            {{"Domain", "my-login"}, {"UserPoolId", pool_}, {"ManagedLoginVersion", 2}}
+        ),
+        (json{{"ManagedLoginVersion", 2}})
+    );
+    EXPECT_EQ(describe("my-login").at("ManagedLoginVersion"), 2);
+    auto const renewed = std::string{certificate} + "-renewed";
+    f_.call(
+        "UpdateUserPoolDomain",
+        {{"Domain", "auth.example.com"},
+         {"UserPoolId", pool_},
+         {"CustomDomainConfig", {{"CertificateArn", renewed}}}}
+    );
+    EXPECT_EQ(describe("auth.example.com").at("CustomDomainConfig").at("CertificateArn"), renewed);
+    EXPECT_AWS_ERROR(
+        f_,
+        "UpdateUserPoolDomain",
+        (json{
+            {"Domain", "my-login"},
+            {"UserPoolId", pool_},
+            {"CustomDomainConfig", {{"CertificateArn", certificate}}}}),
+        "InvalidParameterException",
+        "User pool should have a custom domain associated, failed to update the certificate."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "UpdateUserPoolDomain",
+        (json{{"Domain", "auth.example.com"}, {"UserPoolId", pool_}, {"ManagedLoginVersion", 2}}),
+        "InvalidParameterException",
+        "Cannot convert custom domain to prefix domain."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "UpdateUserPoolDomain",
+        (json{{"Domain", "nobody-here"}, {"UserPoolId", pool_}}),
+        "InvalidParameterException",
+        "No such domain or user pool exists."
+    );
+}
+
+TEST_F(domains, delete_frees_the_name_for_any_pool)
+{
+    create("my-login");
+    auto const other = make_pool().insert(f_);
+    EXPECT_AWS_ERROR(
+        f_,
+        "DeleteUserPoolDomain",
+        (json{{"Domain", "my-login"}, {"UserPoolId", other}}),
+        "InvalidParameterException",
+        "No such domain or user pool exists."
+    );
+    EXPECT_EQ(
+        f_.call("DeleteUserPoolDomain", {{"Domain", "my-login"}, {"UserPoolId", pool_}}),
+        json::object()
+    );
+    EXPECT_EQ(describe("my-login"), json::object());
+    EXPECT_FALSE(pool().contains("Domain"));
+    f_.call("CreateUserPoolDomain", {{"Domain", "my-login"}, {"UserPoolId", other}});
+    // Deleting a pool deletes its domains.
+    f_.call("DeleteUserPool", {{"UserPoolId", other}});
+    EXPECT_EQ(create("my-login"), (json{{"ManagedLoginVersion", 1}}));
+}
+
+class resource_servers : public ::testing::Test
+{
+protected:
+    fixture f_;
+    std::string pool_ = make_pool().insert(f_);
+
+    json create(std::string const& identifier, json scopes = json::array())
+    {
+        return f_.call(
+            "CreateResourceServer",
+            {{"UserPoolId", pool_},
+             {"Identifier", identifier},
+             {"Name", "api"},
+             {"Scopes", std::move(scopes)}}
+        );
+    }
+};
+
+json scope(std::string const& name)
+{
+    return {{"ScopeName", name}, {"ScopeDescription", "Can " + name}};
+}
+
+TEST_F(resource_servers, create_describe_update_and_delete)
+{
+    auto const made = create("https://api.example.com", {scope("read"), scope("write")});
+    json const expected{
+        {"UserPoolId", pool_},
+        {"Identifier", "https://api.example.com"},
+        {"Name", "api"},
+        {"Scopes", {scope("read"), scope("write")}}};
+    EXPECT_EQ(made, (json{{"ResourceServer", expected}}));
+    json const key{{"UserPoolId", pool_}, {"Identifier", "https://api.example.com"}};
+    EXPECT_EQ(f_.call("DescribeResourceServer", key).at("ResourceServer"), expected);
+    auto update = key;
+    update["Name"] = "renamed";
+    update["Scopes"] = json::array({scope("admin")});
+    auto const updated = f_.call("UpdateResourceServer", update).at("ResourceServer");
+    EXPECT_EQ(updated.at("Name"), "renamed");
+    EXPECT_EQ(updated.at("Scopes"), json::array({scope("admin")}));
+    update.erase("Scopes");
+    // Update replaces every scope: none given, none kept.
+    EXPECT_EQ(
+        f_.call("UpdateResourceServer", update).at("ResourceServer").at("Scopes"), json::array()
+    );
+    EXPECT_EQ(f_.call("DeleteResourceServer", key), json::object());
+    for (auto const* operation : {"DescribeResourceServer", "DeleteResourceServer"})
+    {
+        EXPECT_AWS_ERROR(
+            f_,
+            operation,
+            key,
+            "ResourceNotFoundException",
+            "Resource server https://api.example.com does not exist."
+        );
+    }
+    EXPECT_AWS_ERROR(
+        f_,
+        "UpdateResourceServer",
+        update,
+        "ResourceNotFoundException",
+        "Resource server https://api.example.com does not exist."
+    );
+}
+
+TEST_F(resource_servers, refuses_a_taken_identifier_a_scope_named_twice_and_the_26th)
+{
+    create("orders");
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateResourceServer",
+        (json{{"UserPoolId", pool_}, {"Identifier", "orders"}, {"Name", "again"}}),
+        "InvalidParameterException",
+        "orders already exists in user pool " + pool_ + "."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateResourceServer",
+        (json{
+            {"UserPoolId", pool_},
+            {"Identifier", "payments"},
+            {"Name", "payments"},
+            {"Scopes", {scope("read"), scope("read")}}}),
+        "InvalidParameterException",
+        "Duplicate scope names are not allowed: read"
+    );
+    for (int i = 1; i < 25; ++i)
+    {
+        create("server-" + std::to_string(i));
+    }
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateResourceServer",
+        (json{{"UserPoolId", pool_}, {"Identifier", "one-more"}, {"Name", "api"}}),
+        "LimitExceededException",
+        "A user pool can have at most 25 resource servers."
+    );
+}
+
+TEST_F(resource_servers, list_pages_in_creation_order)
+{
+    for (auto const* id : {"first", "second", "third"})
+    {
+        create(id);
+    }
+    auto page = f_.call("ListResourceServers", {{"UserPoolId", pool_}, {"MaxResults", 2}});
+    ASSERT_EQ(page.at("ResourceServers").size(), 2U);
+    EXPECT_EQ(page.at("ResourceServers")[0].at("Identifier"), "first");
+    EXPECT_EQ(page.at("ResourceServers")[1].at("Identifier"), "second");
+    page = f_.call(
+        "ListResourceServers",
+        {{"UserPoolId", pool_}, {"MaxResults", 2}, {"NextToken", page.at("NextToken")}}
+    );
+    ASSERT_EQ(page.at("ResourceServers").size(), 1U);
+    EXPECT_EQ(page.at("ResourceServers")[0].at("Identifier"), "third");
+    EXPECT_FALSE(page.contains("NextToken"));
+    // Each pool has its own: the other pool lists none.
+    auto const other = make_pool().insert(f_);
+    EXPECT_EQ(
+        f_.call("ListResourceServers", {{"UserPoolId", other}, {"MaxResults", 5}}),
+        (json{{"ResourceServers", json::array()}})
+    );
+}
+
+} // namespace
