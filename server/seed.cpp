@@ -7,6 +7,7 @@
 #include "server/operations/common.hpp"
 #include "server/operations/devices/devices.hpp"
 #include "server/operations/groups/groups.hpp"
+#include "server/operations/oauth/objects.hpp"
 #include "server/operations/pools/user_pools.hpp"
 #include "server/operations/users/users.hpp"
 
@@ -392,15 +393,50 @@ class seeder
         ++outcome_.groups_created;
     }
 
+    // The pool's prefix domain, unless it has it already.
+    void apply_domain(storage::user_pool const& pool, json const& spec, std::string const& path)
+    {
+        json const create{{"Domain", spec}, {"UserPoolId", pool.id}};
+        validate_as("CreateUserPoolDomain", create, path);
+        auto const existing = ctx_.store.find_domain(spec.get<std::string>());
+        if (existing && existing->pool_seq == pool.seq)
+        {
+            return;
+        }
+        as_seed_error(path, [&] { return make_domain(ctx_, pool, create); });
+    }
+
+    void
+    apply_resource_server(storage::user_pool const& pool, json const& spec, std::string const& path)
+    {
+        auto const* create_shape = model_.find_operation("CreateResourceServer")->input;
+        check_members(spec, path, {}, create_shape);
+        json create = spec;
+        create["UserPoolId"] = pool.id;
+        validate_as("CreateResourceServer", create, path);
+        if (ctx_.store.find_pool_object(
+                pool.seq, "resource_server", create.at("Identifier").get<std::string>()
+            ))
+        {
+            return;
+        }
+        as_seed_error(path, [&] { return make_resource_server(ctx_, pool, create); });
+    }
+
     void apply_pool(json const& spec, std::string const& path)
     {
         auto const* create_shape = model_.find_operation("CreateUserPool")->input;
-        check_members(spec, path, {"Id", "Users", "Clients", "Groups"}, create_shape);
+        check_members(
+            spec,
+            path,
+            {"Id", "Users", "Clients", "Groups", "Domain", "ResourceServers"},
+            create_shape
+        );
         json create = spec;
-        create.erase("Id");
-        create.erase("Users");
-        create.erase("Clients");
-        create.erase("Groups");
+        for (auto const* member : {"Id", "Users", "Clients", "Groups", "Domain", "ResourceServers"})
+        {
+            create.erase(member);
+        }
         validate_as("CreateUserPool", create, path);
         auto const id = string_at(spec, "Id", path);
         if (!id.empty())
@@ -419,6 +455,17 @@ class seeder
             }
             pool = as_seed_error(path, [&] { return create_pool(ctx_, create, fixed); });
             ++outcome_.pools_created;
+        }
+        if (auto const domain = spec.find("Domain"); domain != spec.end())
+        {
+            apply_domain(*pool, *domain, path + ".Domain");
+        }
+        auto const& servers = list_at(spec, "ResourceServers", path);
+        for (std::size_t i = 0; i < servers.size(); ++i)
+        {
+            apply_resource_server(
+                *pool, servers[i], path + ".ResourceServers[" + std::to_string(i) + "]"
+            );
         }
         auto const& clients = list_at(spec, "Clients", path);
         for (std::size_t i = 0; i < clients.size(); ++i)

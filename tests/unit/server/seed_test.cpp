@@ -410,6 +410,39 @@ TEST(seed_groups, refuses_a_group_the_pool_does_not_have)
     );
 }
 
+TEST(seed_oauth_objects, gives_the_pool_its_domain_and_resource_servers_once)
+{
+    fixture f;
+    auto doc = group_seed();
+    doc["UserPools"][0]["Domain"] = "demo-shop";
+    doc["UserPools"][0]["ResourceServers"] = json::parse(R"([
+      {"Identifier": "https://api.shop.example", "Name": "shop api",
+       "Scopes": [{"ScopeName": "orders.read", "ScopeDescription": "Reads orders"}]}])");
+    seed(f, doc);
+    EXPECT_EQ(
+        f.call("DescribeUserPoolDomain", {{"Domain", "demo-shop"}})
+            .at("DomainDescription")
+            .at("UserPoolId"),
+        pool_id
+    );
+    auto const servers =
+        f.call("ListResourceServers", {{"UserPoolId", pool_id}, {"MaxResults", 5}});
+    ASSERT_EQ(servers.at("ResourceServers").size(), 1U);
+    EXPECT_EQ(servers.at("ResourceServers")[0].at("Scopes")[0].at("ScopeName"), "orders.read");
+    // Applied again, both are found and left as they are.
+    seed(f, doc, seed_mode::always);
+    EXPECT_EQ(f.call("ListResourceServers", {{"UserPoolId", pool_id}, {"MaxResults", 5}}), servers);
+    // A domain another pool has is the seed's error, at its member.
+    auto other = doc;
+    other["UserPools"][0]["Id"] = "us-east-1_DemoShop2";
+    other["UserPools"][0].erase("Users");
+    EXPECT_EQ(
+        seed_failure(f, other.dump()),
+        "$.UserPools[0].Domain: InvalidParameterException: Domain already associated with another "
+        "user pool."
+    );
+}
+
 TEST(seed_groups, validates_a_group_as_create_group_does)
 {
     fixture f;
