@@ -64,6 +64,7 @@ inline constexpr error_kind code_delivery_failure{"CodeDeliveryFailureException"
 inline constexpr error_kind code_mismatch{"CodeMismatchException"};
 inline constexpr error_kind concurrent_modification{"ConcurrentModificationException"};
 inline constexpr error_kind device_key_exists{"DeviceKeyExistsException"};
+inline constexpr error_kind duplicate_provider{"DuplicateProviderException"};
 inline constexpr worded_error_kind enable_software_token_mfa{
     {"EnableSoftwareTokenMFAException"}, "Code mismatch and fail enable Software Token MFA"};
 inline constexpr error_kind expired_code{"ExpiredCodeException"};
@@ -101,6 +102,7 @@ inline constexpr error_kind too_many_failed_attempts{"TooManyFailedAttemptsExcep
 inline constexpr worded_error_kind too_many_requests{{"TooManyRequestsException"}, "Rate exceeded"};
 inline constexpr error_kind unauthorized{"UnauthorizedException"};
 inline constexpr error_kind unexpected_lambda{"UnexpectedLambdaException"};
+inline constexpr error_kind unsupported_identity_provider{"UnsupportedIdentityProviderException"};
 inline constexpr error_kind unsupported_operation{"UnsupportedOperationException"};
 inline constexpr worded_error_kind unsupported_token_type{
     {"UnsupportedTokenTypeException"}, "Unsupported token type."};
@@ -135,6 +137,7 @@ inline constexpr auto catalog = std::to_array<error_kind const*>({
     &code_mismatch,
     &concurrent_modification,
     &device_key_exists,
+    &duplicate_provider,
     &enable_software_token_mfa,
     &expired_code,
     &feature_unavailable_in_tier,
@@ -164,6 +167,7 @@ inline constexpr auto catalog = std::to_array<error_kind const*>({
     &too_many_requests,
     &unauthorized,
     &unexpected_lambda,
+    &unsupported_identity_provider,
     &unsupported_operation,
     &unsupported_token_type,
     &unsupported_user_state,

@@ -20,7 +20,8 @@ std::vector<operation_entry> make_operations()
           sign_up_operations(),
           recovery_operations(),
           verification_operations(),
-          oauth_object_operations()})
+          oauth_object_operations(),
+          identity_provider_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

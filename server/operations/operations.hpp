@@ -74,6 +74,7 @@ std::vector<operation_entry> sign_up_operations();
 std::vector<operation_entry> recovery_operations();
 std::vector<operation_entry> verification_operations();
 std::vector<operation_entry> oauth_object_operations();
+std::vector<operation_entry> identity_provider_operations();
 
 // Every implemented operation.
 std::vector<operation_entry> make_operations();

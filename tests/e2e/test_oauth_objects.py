@@ -89,3 +89,32 @@ def test_domain_and_resource_server_through_the_cli(empty_server, empty_client, 
     assert "Domain already associated with another user pool." in again.stderr
     deleted = cli.run("delete-user-pool-domain", "--domain", "cli-login", "--user-pool-id", pool)
     assert deleted.returncode == 0, deleted.stderr
+
+
+def test_identity_providers_through_boto3(empty_server, empty_client):
+    idp = empty_client
+    pool = new_pool(idp)
+    details = {"client_id": "corp-app", "client_secret": "s3cret", "attributes_request_method": "GET",
+               "oidc_issuer": "https://idp.corp.example", "authorize_scopes": "openid email"}
+    made = idp.create_identity_provider(UserPoolId=pool, ProviderName="corp", ProviderType="OIDC",
+                                        ProviderDetails=details, IdpIdentifiers=["corp.example"])["IdentityProvider"]
+    assert made["ProviderDetails"] == {**details, "attributes_url_add_attributes": "false"}
+    assert made["AttributeMapping"] == {"username": "sub"}
+    idp.create_identity_provider(UserPoolId=pool, ProviderName="Google", ProviderType="Google",
+                                 ProviderDetails={"client_id": "g", "client_secret": "s", "authorize_scopes": "email"})
+    assert [p["ProviderName"] for p in idp.list_identity_providers(UserPoolId=pool, MaxResults=10)["Providers"]] == [
+        "corp", "Google"]
+    found = idp.get_identity_provider_by_identifier(UserPoolId=pool, IdpIdentifier="corp.example")
+    assert found["IdentityProvider"]["ProviderName"] == "corp"
+    expect_error(idp, "DuplicateProviderException", f"corp already exists in user pool {pool}",
+                 "create_identity_provider", UserPoolId=pool, ProviderName="corp", ProviderType="OIDC",
+                 ProviderDetails=details)
+    expect_error(idp, "InvalidParameterException", "Provider Corp cannot be of type Facebook.",
+                 "create_identity_provider", UserPoolId=pool, ProviderName="Corp", ProviderType="Facebook",
+                 ProviderDetails=details)
+    updated = idp.update_identity_provider(UserPoolId=pool, ProviderName="corp",
+                                           AttributeMapping={"email": "email"})["IdentityProvider"]
+    assert updated["AttributeMapping"] == {"email": "email"} and updated["ProviderDetails"]["client_id"] == "corp-app"
+    idp.delete_identity_provider(UserPoolId=pool, ProviderName="corp")
+    expect_error(idp, "ResourceNotFoundException", f"Identity provider corp for tenantId {pool} does not exist.",
+                 "describe_identity_provider", UserPoolId=pool, ProviderName="corp")

@@ -222,7 +222,6 @@ json delete_user_pool_domain(request_context& ctx, json const& input)
     return json::object();
 }
 
-constexpr std::string_view resource_server_kind = "resource_server";
 constexpr std::size_t max_resource_servers = 25;
 
 json resource_server_type(storage::user_pool const& pool, storage::pool_object const& o)

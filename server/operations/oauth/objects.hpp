@@ -1,7 +1,12 @@
-// The objects a pool's OAuth 2.0 side is made of: its domains and resource servers.
+// The objects a pool's OAuth 2.0 side is made of: its domains, resource servers and identity
+// providers.
 #pragma once
 
 #include "server/operations/operations.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace cognitod
 {
@@ -15,5 +20,20 @@ make_domain(request_context& ctx, storage::user_pool const& pool, json const& in
 // the pool has or a scope named twice, LimitExceededException past 25.
 storage::pool_object
 make_resource_server(request_context& ctx, storage::user_pool const& pool, json const& input);
+
+// CreateIdentityProvider's work once input is valid: InvalidParameterException for details the
+// type needs or a social provider not named as its type, DuplicateProviderException for a name
+// the pool has, LimitExceededException past 300.
+storage::pool_object
+make_identity_provider(request_context& ctx, storage::user_pool const& pool, json const& input);
+
+// pool_objects' kinds (migration 012).
+inline constexpr std::string_view resource_server_kind = "resource_server";
+inline constexpr std::string_view identity_provider_kind = "identity_provider";
+
+// The pool's identity provider that lists identifier in its IdpIdentifiers, if any.
+std::optional<storage::pool_object> provider_by_identifier(
+    request_context& ctx, storage::user_pool const& pool, std::string const& identifier
+);
 
 } // namespace cognitod

@@ -340,3 +340,216 @@ TEST_F(resource_servers, list_pages_in_creation_order)
 }
 
 } // namespace
+
+namespace
+{
+
+using namespace cognitod::testing;
+
+json oidc_details()
+{
+    return {
+        {"client_id", "corp-app"},
+        {"client_secret", "s3cret"},
+        {"attributes_request_method", "GET"},
+        {"oidc_issuer", "https://idp.example.com"},
+        {"authorize_scopes", "openid email"}};
+}
+
+class identity_providers : public ::testing::Test
+{
+protected:
+    fixture f_;
+    std::string pool_ = make_pool().insert(f_);
+
+    json create(std::string const& name, std::string const& type, json details, json extra = {})
+    {
+        json input = extra.is_object() ? extra : json::object();
+        input["UserPoolId"] = pool_;
+        input["ProviderName"] = name;
+        input["ProviderType"] = type;
+        input["ProviderDetails"] = std::move(details);
+        return f_.call("CreateIdentityProvider", input).at("IdentityProvider");
+    }
+
+    json describe(std::string const& name)
+    {
+        return f_.call(
+                     "DescribeIdentityProvider", {{"UserPoolId", pool_}, {"ProviderName", name}}
+        ).at("IdentityProvider");
+    }
+};
+
+TEST_F(identity_providers, an_oidc_provider_is_kept_and_described_with_the_defaults_aws_adds)
+{
+    auto const made =
+        create("corp", "OIDC", oidc_details(), {{"IdpIdentifiers", {"corp.example"}}});
+    EXPECT_EQ(made.at("UserPoolId"), pool_);
+    EXPECT_EQ(made.at("ProviderType"), "OIDC");
+    EXPECT_EQ(made.at("AttributeMapping"), (json{{"username", "sub"}}));
+    EXPECT_EQ(made.at("IdpIdentifiers"), json::array({"corp.example"}));
+    auto expected_details = oidc_details();
+    expected_details["attributes_url_add_attributes"] = "false";
+    EXPECT_EQ(made.at("ProviderDetails"), expected_details);
+    EXPECT_TRUE(made.contains("CreationDate") && made.contains("LastModifiedDate"));
+    EXPECT_EQ(describe("corp"), made);
+    EXPECT_EQ(
+        f_.call(
+              "GetIdentityProviderByIdentifier",
+              {{"UserPoolId", pool_}, {"IdpIdentifier", "corp.example"}}
+        ).at("IdentityProvider"),
+        made
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "GetIdentityProviderByIdentifier",
+        (json{{"UserPoolId", pool_}, {"IdpIdentifier", "other.example"}}),
+        "ResourceNotFoundException",
+        "Identity provider with identifier other.example does not exist."
+    );
+}
+
+TEST_F(identity_providers, social_providers_are_named_as_their_type_and_get_their_endpoints)
+{
+    json const google{{"client_id", "g"}, {"client_secret", "s"}, {"authorize_scopes", "email"}};
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateIdentityProvider",
+        (json{
+            {"UserPoolId", pool_},
+            {"ProviderName", "MyGoogle"},
+            {"ProviderType", "Google"},
+            {"ProviderDetails", google}}),
+        "InvalidParameterException",
+        "Provider MyGoogle cannot be of type Google."
+    );
+    auto const made = create("Google", "Google", google);
+    EXPECT_EQ(
+        made.at("ProviderDetails").at("authorize_url"),
+        "https://accounts.google.com/o/oauth2/v2/auth"
+    );
+    EXPECT_EQ(made.at("ProviderDetails").at("oidc_issuer"), "https://accounts.google.com");
+    EXPECT_EQ(made.at("ProviderDetails").size(), 9U);
+    // Apple's private key is taken and never shown, and an update without it keeps it.
+    json apple{
+        {"client_id", "a"},
+        {"team_id", "T"},
+        {"key_id", "K"},
+        {"private_key", "-----BEGIN PRIVATE KEY-----"},
+        {"authorize_scopes", "email name"}};
+    EXPECT_FALSE(create("SignInWithApple", "SignInWithApple", apple)
+                     .at("ProviderDetails")
+                     .contains("private_key"));
+    apple.erase("private_key");
+    apple["authorize_scopes"] = "email";
+    auto const updated = f_.call(
+                               "UpdateIdentityProvider",
+                               {{"UserPoolId", pool_},
+                                {"ProviderName", "SignInWithApple"},
+                                {"ProviderDetails", apple}}
+    ).at("IdentityProvider");
+    EXPECT_EQ(updated.at("ProviderDetails").at("authorize_scopes"), "email");
+}
+
+TEST_F(identity_providers, refuses_missing_details_a_taken_name_and_a_taken_identifier)
+{
+    auto details = oidc_details();
+    details.erase("oidc_issuer");
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateIdentityProvider",
+        (json{
+            {"UserPoolId", pool_},
+            {"ProviderName", "corp"},
+            {"ProviderType", "OIDC"},
+            {"ProviderDetails", details}}),
+        "InvalidParameterException",
+        "ProviderDetails of a OIDC provider need oidc_issuer."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateIdentityProvider",
+        (json{
+            {"UserPoolId", pool_},
+            {"ProviderName", "okta"},
+            {"ProviderType", "SAML"},
+            {"ProviderDetails", json::object()}}),
+        "InvalidParameterException",
+        "At least one of the MetadataURL or MetadataFile should be provided."
+    );
+    create("corp", "OIDC", oidc_details(), {{"IdpIdentifiers", {"corp.example"}}});
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateIdentityProvider",
+        (json{
+            {"UserPoolId", pool_},
+            {"ProviderName", "corp"},
+            {"ProviderType", "OIDC"},
+            {"ProviderDetails", oidc_details()}}),
+        "DuplicateProviderException",
+        "corp already exists in user pool " + pool_
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "CreateIdentityProvider",
+        (json{
+            {"UserPoolId", pool_},
+            {"ProviderName", "okta"},
+            {"ProviderType", "SAML"},
+            {"ProviderDetails", {{"MetadataURL", "https://okta.example/metadata"}}},
+            {"IdpIdentifiers", {"corp.example"}}}),
+        "InvalidParameterException",
+        "The identifier corp.example is already used by provider corp."
+    );
+}
+
+TEST_F(identity_providers, update_list_and_delete)
+{
+    create("corp", "OIDC", oidc_details());
+    create(
+        "okta",
+        "SAML",
+        {{"MetadataURL", "https://okta.example/metadata"}},
+        {{"AttributeMapping", {{"email", "mail"}}}}
+    );
+    auto const updated = f_.call(
+                               "UpdateIdentityProvider",
+                               {{"UserPoolId", pool_},
+                                {"ProviderName", "corp"},
+                                {"AttributeMapping", {{"email", "email"}}},
+                                {"IdpIdentifiers", {"corp.example"}}}
+    ).at("IdentityProvider");
+    EXPECT_EQ(updated.at("AttributeMapping"), (json{{"email", "email"}}));
+    // What the update leaves out stays.
+    EXPECT_EQ(updated.at("ProviderDetails").at("client_id"), "corp-app");
+    auto page = f_.call("ListIdentityProviders", {{"UserPoolId", pool_}, {"MaxResults", 1}});
+    ASSERT_EQ(page.at("Providers").size(), 1U);
+    EXPECT_EQ(page.at("Providers")[0].at("ProviderName"), "corp");
+    EXPECT_EQ(page.at("Providers")[0].at("ProviderType"), "OIDC");
+    EXPECT_FALSE(page.at("Providers")[0].contains("ProviderDetails"));
+    page = f_.call(
+        "ListIdentityProviders",
+        {{"UserPoolId", pool_}, {"MaxResults", 1}, {"NextToken", page.at("NextToken")}}
+    );
+    EXPECT_EQ(page.at("Providers")[0].at("ProviderName"), "okta");
+    EXPECT_EQ(
+        f_.call("DeleteIdentityProvider", {{"UserPoolId", pool_}, {"ProviderName", "okta"}}),
+        json::object()
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "DescribeIdentityProvider",
+        (json{{"UserPoolId", pool_}, {"ProviderName", "okta"}}),
+        "ResourceNotFoundException",
+        "Identity provider okta for tenantId " + pool_ + " does not exist."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "UpdateIdentityProvider",
+        (json{{"UserPoolId", pool_}, {"ProviderName", "okta"}}),
+        "ResourceNotFoundException",
+        "Identity provider okta in User Pool " + pool_ + " does not exist."
+    );
+}
+
+} // namespace
