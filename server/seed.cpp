@@ -415,12 +415,30 @@ class seeder
         create["UserPoolId"] = pool.id;
         validate_as("CreateResourceServer", create, path);
         if (ctx_.store.find_pool_object(
-                pool.seq, "resource_server", create.at("Identifier").get<std::string>()
+                pool.seq, resource_server_kind, create.at("Identifier").get<std::string>()
             ))
         {
             return;
         }
         as_seed_error(path, [&] { return make_resource_server(ctx_, pool, create); });
+    }
+
+    void apply_identity_provider(
+        storage::user_pool const& pool, json const& spec, std::string const& path
+    )
+    {
+        auto const* create_shape = model_.find_operation("CreateIdentityProvider")->input;
+        check_members(spec, path, {}, create_shape);
+        json create = spec;
+        create["UserPoolId"] = pool.id;
+        validate_as("CreateIdentityProvider", create, path);
+        if (ctx_.store.find_pool_object(
+                pool.seq, identity_provider_kind, create.at("ProviderName").get<std::string>()
+            ))
+        {
+            return;
+        }
+        as_seed_error(path, [&] { return make_identity_provider(ctx_, pool, create); });
     }
 
     void apply_pool(json const& spec, std::string const& path)
@@ -429,11 +447,12 @@ class seeder
         check_members(
             spec,
             path,
-            {"Id", "Users", "Clients", "Groups", "Domain", "ResourceServers"},
+            {"Id", "Users", "Clients", "Groups", "Domain", "ResourceServers", "IdentityProviders"},
             create_shape
         );
         json create = spec;
-        for (auto const* member : {"Id", "Users", "Clients", "Groups", "Domain", "ResourceServers"})
+        for (auto const* member :
+             {"Id", "Users", "Clients", "Groups", "Domain", "ResourceServers", "IdentityProviders"})
         {
             create.erase(member);
         }
@@ -465,6 +484,13 @@ class seeder
         {
             apply_resource_server(
                 *pool, servers[i], path + ".ResourceServers[" + std::to_string(i) + "]"
+            );
+        }
+        auto const& providers = list_at(spec, "IdentityProviders", path);
+        for (std::size_t i = 0; i < providers.size(); ++i)
+        {
+            apply_identity_provider(
+                *pool, providers[i], path + ".IdentityProviders[" + std::to_string(i) + "]"
             );
         }
         auto const& clients = list_at(spec, "Clients", path);
