@@ -118,3 +118,29 @@ def test_identity_providers_through_boto3(empty_server, empty_client):
     idp.delete_identity_provider(UserPoolId=pool, ProviderName="corp")
     expect_error(idp, "ResourceNotFoundException", f"Identity provider corp for tenantId {pool} does not exist.",
                  "describe_identity_provider", UserPoolId=pool, ProviderName="corp")
+
+
+def test_app_client_oauth_settings_through_boto3(empty_server, empty_client):
+    idp = empty_client
+    pool = new_pool(idp)
+    idp.create_resource_server(UserPoolId=pool, Identifier="https://orders.example", Name="orders",
+                               Scopes=[{"ScopeName": "read", "ScopeDescription": "Read orders"}])
+    web = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email", "https://orders.example/read"],
+        CallbackURLs=["http://localhost:3000/api/auth/callback/cognito"], SupportedIdentityProviders=["COGNITO"],
+    )["UserPoolClient"]
+    assert web["AllowedOAuthScopes"] == ["openid", "email", "https://orders.example/read"]
+    expect_error(idp, "ScopeDoesNotExistException", "Invalid scope requested: https://orders.example/write",
+                 "create_user_pool_client", UserPoolId=pool, ClientName="bad", AllowedOAuthFlows=["code"],
+                 AllowedOAuthScopes=["https://orders.example/write"], CallbackURLs=["https://app.example/cb"])
+    expect_error(idp, "InvalidOAuthFlowException",
+                 "client_credentials flow can not be selected if client does not have a client secret.",
+                 "create_user_pool_client", UserPoolId=pool, ClientName="machine",
+                 AllowedOAuthFlows=["client_credentials"], AllowedOAuthScopes=["https://orders.example/read"])
+    expect_error(idp, "InvalidParameterException", "http://app.example cannot use the HTTP protocol.",
+                 "create_user_pool_client", UserPoolId=pool, ClientName="web2", AllowedOAuthFlows=["code"],
+                 AllowedOAuthScopes=["openid"], CallbackURLs=["http://app.example"])
+    expect_error(idp, "InvalidParameterException", f"The provider Okta does not exist for User Pool {pool}.",
+                 "update_user_pool_client", UserPoolId=pool, ClientId=web["ClientId"],
+                 SupportedIdentityProviders=["COGNITO", "Okta"])

@@ -3,6 +3,7 @@
 #include "server/operations/clients/clients.hpp"
 
 #include "server/operations/common.hpp"
+#include "server/operations/oauth/objects.hpp"
 #include "server/operations/sign_in/sign_in.hpp"
 
 #include <algorithm>
@@ -74,6 +75,147 @@ void check_attribute_names(storage::user_pool const& pool, json const& names, ch
                 std::string{"Invalid "} + what + " attributes specified while creating a client"
             );
         }
+    }
+}
+
+bool has(json const& settings, char const* member, std::string_view value)
+{
+    auto const list = settings.find(member);
+    return list != settings.end() && list->is_array() &&
+           std::find(list->begin(), list->end(), value) != list->end();
+}
+
+// http is for a browser on the same machine only; a fragment cannot come back from a redirect.
+void check_redirect_urls(json const& settings, char const* member)
+{
+    auto const urls = settings.find(member);
+    if (urls == settings.end())
+    {
+        return;
+    }
+    for (auto const& url : *urls)
+    {
+        auto const text = url.get<std::string>();
+        if (text.starts_with("http://"))
+        {
+            auto const rest = std::string_view{text}.substr(7);
+            auto const host = rest.substr(0, rest.find_first_of("/?#"));
+            auto const name = host.starts_with("[") ? host.substr(0, host.find(']') + 1)
+                                                    : host.substr(0, host.find(':'));
+            if (name != "localhost" && name != "127.0.0.1" && name != "[::1]")
+            {
+                throw errors::invalid_parameter(text + " cannot use the HTTP protocol.");
+            }
+        }
+        if (text.find('#') != std::string::npos)
+        {
+            throw errors::invalid_parameter(text + " must not include a fragment component.");
+        }
+    }
+}
+
+bool is_standard_scope(std::string_view scope)
+{
+    return scope == "openid" || scope == "email" || scope == "phone" || scope == "profile" ||
+           scope == "aws.cognito.signin.user.admin";
+}
+
+// A custom scope, <identifier>/<name>, of one of the pool's resource servers.
+bool is_pool_scope(request_context& ctx, storage::user_pool const& pool, std::string const& scope)
+{
+    auto const slash = scope.rfind('/');
+    if (slash == std::string::npos)
+    {
+        return false;
+    }
+    auto const server =
+        ctx.store.find_pool_object(pool.seq, resource_server_kind, scope.substr(0, slash));
+    if (!server)
+    {
+        return false;
+    }
+    auto const scopes = json::parse(server->body).at("Scopes");
+    return std::any_of(
+        scopes.begin(),
+        scopes.end(),
+        [&](json const& s) { return s.at("ScopeName") == scope.substr(slash + 1); }
+    );
+}
+
+// The OAuth settings' rules, as CreateUserPoolClient and UpdateUserPoolClient apply them.
+void check_oauth(
+    request_context& ctx, storage::user_pool const& pool, json const& settings, bool has_secret
+)
+{
+    for (auto const& provider : settings.value("SupportedIdentityProviders", json::array()))
+    {
+        auto const name = provider.get<std::string>();
+        if (name != "COGNITO" &&
+            !ctx.store.find_pool_object(pool.seq, identity_provider_kind, name))
+        {
+            throw errors::invalid_parameter(
+                "The provider " + name + " does not exist for User Pool " + pool.id + "."
+            );
+        }
+    }
+    check_redirect_urls(settings, "CallbackURLs");
+    check_redirect_urls(settings, "LogoutURLs");
+    if (auto it = settings.find("DefaultRedirectURI");
+        it != settings.end() && !has(settings, "CallbackURLs", it->get<std::string>()))
+    {
+        throw errors::invalid_parameter("DefaultRedirectURI must be one of the CallbackURLs.");
+    }
+    auto const scopes = settings.value("AllowedOAuthScopes", json::array());
+    for (auto const& scope : scopes)
+    {
+        auto const text = scope.get<std::string>();
+        if (!is_standard_scope(text) && !is_pool_scope(ctx, pool, text))
+        {
+            throw errors::scope_does_not_exist("Invalid scope requested: " + text);
+        }
+    }
+    auto const flows = settings.value("AllowedOAuthFlows", json::array());
+    if (settings.value("AllowedOAuthFlowsUserPoolClient", false) &&
+        (flows.empty() || scopes.empty()))
+    {
+        throw errors::invalid_parameter(
+            "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is "
+            "allowed to use OAuth flows."
+        );
+    }
+    bool const browser_flow = has(settings, "AllowedOAuthFlows", "code") ||
+                              has(settings, "AllowedOAuthFlows", "implicit");
+    if (has(settings, "AllowedOAuthFlows", "client_credentials"))
+    {
+        if (browser_flow)
+        {
+            throw errors::invalid_oauth_flow(
+                "client_credentials flow can not be selected along with code flow or implicit "
+                "flow."
+            );
+        }
+        if (!has_secret)
+        {
+            throw errors::invalid_oauth_flow(
+                "client_credentials flow can not be selected if client does not have a client "
+                "secret."
+            );
+        }
+        for (auto const& scope : scopes)
+        {
+            if (is_standard_scope(scope.get<std::string>()))
+            {
+                throw errors::invalid_oauth_flow(
+                    scope.get<std::string>() + " is not supported with client_credentials flow"
+                );
+            }
+        }
+    }
+    if (browser_flow && settings.value("CallbackURLs", json::array()).empty())
+    {
+        throw errors::invalid_oauth_flow(
+            "CallbackUrls can not be empty when code flow or implicit flow is selected"
+        );
     }
 }
 
@@ -188,6 +330,7 @@ json update_user_pool_client(request_context& ctx, json const& input)
     auto target = require_client(ctx, input.at("ClientId").get<std::string>(), pool_id);
     auto& c = target.client;
     c.settings = client_settings(target.pool, input);
+    check_oauth(ctx, target.pool, c.settings, !c.secret.empty());
     if (auto name = input.find("ClientName"); name != input.end() && name->is_string())
     {
         c.name = name->get<std::string>();
@@ -228,6 +371,7 @@ storage::app_client create_client(
     {
         c.secret = ctx.ids.lower_alphanumeric(52);
     }
+    check_oauth(ctx, pool, c.settings, !c.secret.empty());
     c.created = ctx.now_ms;
     c.last_modified = ctx.now_ms;
     c.seq = ctx.store.insert_app_client(c);

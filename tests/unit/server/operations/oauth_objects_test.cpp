@@ -553,3 +553,164 @@ TEST_F(identity_providers, update_list_and_delete)
 }
 
 } // namespace
+
+namespace
+{
+
+using namespace cognitod::testing;
+
+// CreateUserPoolClient and UpdateUserPoolClient's OAuth settings.
+class client_oauth : public ::testing::Test
+{
+protected:
+    fixture f_;
+    std::string pool_ = make_pool().insert(f_);
+
+    client_oauth()
+    {
+        f_.call(
+            "CreateResourceServer",
+            {{"UserPoolId", pool_},
+             {"Identifier", "https://api.example.com"},
+             {"Name", "api"},
+             {"Scopes", json::array({{{"ScopeName", "read"}, {"ScopeDescription", "Reads"}}})}}
+        );
+    }
+
+    json code_client(json extra = json::object())
+    {
+        json input{
+            {"UserPoolId", pool_},
+            {"ClientName", "web"},
+            {"AllowedOAuthFlowsUserPoolClient", true},
+            {"AllowedOAuthFlows", {"code"}},
+            {"AllowedOAuthScopes", {"openid", "email", "https://api.example.com/read"}},
+            {"CallbackURLs", {"https://app.example.com/callback", "http://localhost:3000/cb"}},
+            {"SupportedIdentityProviders", {"COGNITO"}}};
+        input.update(extra);
+        return input;
+    }
+
+    void expect_refused(json const& input, char const* code, std::string const& message)
+    {
+        EXPECT_AWS_ERROR(f_, "CreateUserPoolClient", input, code, message);
+        EXPECT_EQ(
+            f_.call("ListUserPoolClients", {{"UserPoolId", pool_}, {"MaxResults", 10}})
+                .at("UserPoolClients")
+                .size(),
+            0U
+        );
+    }
+};
+
+TEST_F(client_oauth, a_code_flow_client_with_standard_and_custom_scopes_is_kept)
+{
+    auto const made = f_.call("CreateUserPoolClient", code_client()).at("UserPoolClient");
+    EXPECT_EQ(made.at("AllowedOAuthFlows"), json::array({"code"}));
+    EXPECT_EQ(made.at("AllowedOAuthScopes").size(), 3U);
+    EXPECT_EQ(made.at("AllowedOAuthFlowsUserPoolClient"), true);
+}
+
+TEST_F(client_oauth, refuses_unknown_scopes_and_providers)
+{
+    expect_refused(
+        code_client({{"AllowedOAuthScopes", {"openid", "https://api.example.com/write"}}}),
+        "ScopeDoesNotExistException",
+        "Invalid scope requested: https://api.example.com/write"
+    );
+    expect_refused(
+        code_client({{"AllowedOAuthScopes", {"admin"}}}),
+        "ScopeDoesNotExistException",
+        "Invalid scope requested: admin"
+    );
+    expect_refused(
+        code_client({{"SupportedIdentityProviders", {"COGNITO", "Google"}}}),
+        "InvalidParameterException",
+        "The provider Google does not exist for User Pool " + pool_ + "."
+    );
+}
+
+TEST_F(client_oauth, refuses_http_outside_localhost_fragments_and_a_default_elsewhere)
+{
+    expect_refused(
+        code_client({{"CallbackURLs", {"http://app.example.com/callback"}}}),
+        "InvalidParameterException",
+        "http://app.example.com/callback cannot use the HTTP protocol."
+    );
+    expect_refused(
+        code_client({{"LogoutURLs", {"http://localhost.example/"}}}),
+        "InvalidParameterException",
+        "http://localhost.example/ cannot use the HTTP protocol."
+    );
+    expect_refused(
+        code_client({{"CallbackURLs", {"https://app.example.com/#done"}}}),
+        "InvalidParameterException",
+        "https://app.example.com/#done must not include a fragment component."
+    );
+    expect_refused(
+        code_client({{"DefaultRedirectURI", "https://other.example.com/"}}),
+        "InvalidParameterException",
+        "DefaultRedirectURI must be one of the CallbackURLs."
+    );
+    // Loopback addresses and an app's own scheme are allowed.
+    EXPECT_NO_THROW(f_.call(
+        "CreateUserPoolClient",
+        code_client(
+            {{"CallbackURLs", {"http://127.0.0.1:8080/cb", "http://[::1]/cb", "myapp://signed-in"}}}
+        )
+    ));
+}
+
+TEST_F(client_oauth, applies_the_flow_rules)
+{
+    expect_refused(
+        code_client({{"AllowedOAuthFlows", json::array()}}),
+        "InvalidParameterException",
+        "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is allowed to "
+        "use OAuth flows."
+    );
+    expect_refused(
+        code_client({{"CallbackURLs", json::array()}}),
+        "InvalidOAuthFlowException",
+        "CallbackUrls can not be empty when code flow or implicit flow is selected"
+    );
+    expect_refused(
+        code_client({{"AllowedOAuthFlows", {"code", "client_credentials"}}}),
+        "InvalidOAuthFlowException",
+        "client_credentials flow can not be selected along with code flow or implicit flow."
+    );
+    json machine{
+        {"AllowedOAuthFlows", {"client_credentials"}},
+        {"AllowedOAuthScopes", {"https://api.example.com/read"}}};
+    expect_refused(
+        code_client(machine),
+        "InvalidOAuthFlowException",
+        "client_credentials flow can not be selected if client does not have a client secret."
+    );
+    machine["GenerateSecret"] = true;
+    machine["AllowedOAuthScopes"] = {"openid", "https://api.example.com/read"};
+    expect_refused(
+        code_client(machine),
+        "InvalidOAuthFlowException",
+        "openid is not supported with client_credentials flow"
+    );
+    machine["AllowedOAuthScopes"] = {"https://api.example.com/read"};
+    auto const made = f_.call("CreateUserPoolClient", code_client(machine)).at("UserPoolClient");
+    EXPECT_EQ(made.at("AllowedOAuthFlows"), json::array({"client_credentials"}));
+    // Update applies the same rules: the secret it already has counts.
+    json update = code_client(machine);
+    update.erase("GenerateSecret");
+    update.erase("ClientName");
+    update["ClientId"] = made.at("ClientId");
+    EXPECT_NO_THROW(f_.call("UpdateUserPoolClient", update));
+    update["AllowedOAuthScopes"] = {"https://api.example.com/gone"};
+    EXPECT_AWS_ERROR(
+        f_,
+        "UpdateUserPoolClient",
+        update,
+        "ScopeDoesNotExistException",
+        "Invalid scope requested: https://api.example.com/gone"
+    );
+}
+
+} // namespace
