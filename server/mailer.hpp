@@ -53,6 +53,8 @@ public:
     );
     smtp_mailer(smtp_mailer const&) = delete;
     smtp_mailer& operator=(smtp_mailer const&) = delete;
+    smtp_mailer(smtp_mailer&&) = delete;
+    smtp_mailer& operator=(smtp_mailer&&) = delete;
     // Finishes the email being sent (within the timeout), drops the rest, and stops.
     ~smtp_mailer() override;
 

@@ -30,9 +30,10 @@ struct message_text
 };
 
 // How long each kind of code lasts, as AWS documents.
-inline constexpr std::int64_t sign_up_code_ms = 24 * 3600 * 1000;
-inline constexpr std::int64_t forgot_password_code_ms = 3600 * 1000;
-inline constexpr std::int64_t attribute_code_ms = 24 * 3600 * 1000;
+inline constexpr std::int64_t hour_ms = std::int64_t{3600} * 1000;
+inline constexpr std::int64_t sign_up_code_ms = 24 * hour_ms;
+inline constexpr std::int64_t forgot_password_code_ms = hour_ms;
+inline constexpr std::int64_t attribute_code_ms = 24 * hour_ms;
 // Wrong codes a code survives; the next attempt is LimitExceededException.
 inline constexpr std::int64_t code_attempts = 5;
 

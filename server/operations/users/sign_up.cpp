@@ -43,7 +43,7 @@ void confirm(
         auto const value = u.attribute_value(*verified_attribute);
         if (force && value)
         {
-            for (auto other : users_with_attribute(ctx, pool, *verified_attribute, *value))
+            for (auto const& other : users_with_attribute(ctx, pool, *verified_attribute, *value))
             {
                 if (other.id != u.id && other.attribute_value(flag) == "true")
                 {
