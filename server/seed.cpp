@@ -406,39 +406,53 @@ class seeder
         as_seed_error(path, [&] { return make_domain(ctx_, pool, create); });
     }
 
-    void
-    apply_resource_server(storage::user_pool const& pool, json const& spec, std::string const& path)
+    // A resource server or identity provider, as its Create operation takes it, unless the pool
+    // has one of that name (the operation's name_member) already.
+    using make_object =
+        storage::pool_object (*)(request_context&, storage::user_pool const&, json const&);
+    struct object_family
     {
-        auto const* create_shape = model_.find_operation("CreateResourceServer")->input;
-        check_members(spec, path, {}, create_shape);
-        json create = spec;
-        create["UserPoolId"] = pool.id;
-        validate_as("CreateResourceServer", create, path);
-        if (ctx_.store.find_pool_object(
-                pool.seq, resource_server_kind, create.at("Identifier").get<std::string>()
-            ))
-        {
-            return;
-        }
-        as_seed_error(path, [&] { return make_resource_server(ctx_, pool, create); });
-    }
+        char const* operation;
+        std::string_view kind;
+        char const* name_member;
+        make_object make;
+    };
 
-    void apply_identity_provider(
-        storage::user_pool const& pool, json const& spec, std::string const& path
+    void apply_object(
+        storage::user_pool const& pool,
+        json const& spec,
+        std::string const& path,
+        object_family const& family
     )
     {
-        auto const* create_shape = model_.find_operation("CreateIdentityProvider")->input;
+        auto const* create_shape = model_.find_operation(family.operation)->input;
         check_members(spec, path, {}, create_shape);
         json create = spec;
         create["UserPoolId"] = pool.id;
-        validate_as("CreateIdentityProvider", create, path);
-        if (ctx_.store.find_pool_object(
-                pool.seq, identity_provider_kind, create.at("ProviderName").get<std::string>()
-            ))
+        validate_as(family.operation, create, path);
+        auto const name = create.at(family.name_member).get<std::string>();
+        if (ctx_.store.find_pool_object(pool.seq, family.kind, name))
         {
             return;
         }
-        as_seed_error(path, [&] { return make_identity_provider(ctx_, pool, create); });
+        as_seed_error(path, [&] { return family.make(ctx_, pool, create); });
+    }
+
+    void apply_objects(
+        storage::user_pool const& pool,
+        json const& spec,
+        std::string const& path,
+        char const* member,
+        object_family const& family
+    )
+    {
+        auto const& list = list_at(spec, member, path);
+        for (std::size_t i = 0; i < list.size(); ++i)
+        {
+            apply_object(
+                pool, list[i], path + "." + member + "[" + std::to_string(i) + "]", family
+            );
+        }
     }
 
     void apply_pool(json const& spec, std::string const& path)
@@ -479,20 +493,23 @@ class seeder
         {
             apply_domain(*pool, *domain, path + ".Domain");
         }
-        auto const& servers = list_at(spec, "ResourceServers", path);
-        for (std::size_t i = 0; i < servers.size(); ++i)
-        {
-            apply_resource_server(
-                *pool, servers[i], path + ".ResourceServers[" + std::to_string(i) + "]"
-            );
-        }
-        auto const& providers = list_at(spec, "IdentityProviders", path);
-        for (std::size_t i = 0; i < providers.size(); ++i)
-        {
-            apply_identity_provider(
-                *pool, providers[i], path + ".IdentityProviders[" + std::to_string(i) + "]"
-            );
-        }
+        apply_objects(
+            *pool,
+            spec,
+            path,
+            "ResourceServers",
+            {"CreateResourceServer", resource_server_kind, "Identifier", &make_resource_server}
+        );
+        apply_objects(
+            *pool,
+            spec,
+            path,
+            "IdentityProviders",
+            {"CreateIdentityProvider",
+             identity_provider_kind,
+             "ProviderName",
+             &make_identity_provider}
+        );
         auto const& clients = list_at(spec, "Clients", path);
         for (std::size_t i = 0; i < clients.size(); ++i)
         {
