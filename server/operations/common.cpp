@@ -41,6 +41,13 @@ json const& password_policy(storage::user_pool const& pool)
     return policy == policies->end() ? none : *policy;
 }
 
+bool lists(json const& settings, std::string_view member, std::string_view value)
+{
+    auto const list = settings.find(member);
+    return list != settings.end() && list->is_array() &&
+           std::find(list->begin(), list->end(), value) != list->end();
+}
+
 bool usernames_case_sensitive(storage::user_pool const& pool)
 {
     auto const config = pool.settings->find("UsernameConfiguration");
@@ -54,16 +61,6 @@ bool usernames_case_sensitive(storage::user_pool const& pool)
 
 namespace
 {
-
-bool contains(json const& settings, std::string_view member, std::string_view value)
-{
-    auto const list = settings.find(member);
-    if (list == settings.end() || !list->is_array())
-    {
-        return false;
-    }
-    return std::any_of(list->begin(), list->end(), [&](json const& v) { return v == value; });
-}
 
 // The user of the pool holding attribute name = value (verified where required), if exactly one.
 std::optional<storage::user> find_by_attribute(
@@ -121,7 +118,7 @@ find_user_by_other_name(request_context& ctx, storage::user_pool const& pool, st
     // UsernameAttributes: the email or phone number is the sign-in name (no verification needed).
     for (std::string_view attr : {"email", "phone_number"})
     {
-        if (contains(*pool.settings, "UsernameAttributes", attr))
+        if (lists(*pool.settings, "UsernameAttributes", attr))
         {
             if (auto u = find_by_attribute(ctx, pool, attr, name, /*must_be_verified=*/false))
             {
@@ -132,7 +129,7 @@ find_user_by_other_name(request_context& ctx, storage::user_pool const& pool, st
     // AliasAttributes: an email or phone alias counts only once verified.
     for (std::string_view attr : {"email", "phone_number", "preferred_username"})
     {
-        if (contains(*pool.settings, "AliasAttributes", attr))
+        if (lists(*pool.settings, "AliasAttributes", attr))
         {
             bool const verify = attr != "preferred_username";
             if (auto u = find_by_attribute(ctx, pool, attr, name, verify))

@@ -24,6 +24,9 @@ storage::user_pool require_pool(request_context& ctx, std::string const& pool_id
 // CreateUserPool can), which the password checks then refuse as an internal error.
 json const& password_policy(storage::user_pool const& pool);
 
+// The settings' array member holds value: a pool's AliasAttributes, a client's AllowedOAuthFlows.
+bool lists(json const& settings, std::string_view member, std::string_view value);
+
 // Usernames compare case-insensitively unless the pool's UsernameConfiguration says otherwise.
 bool usernames_case_sensitive(storage::user_pool const& pool);
 std::string username_key(storage::user_pool const& pool, std::string_view username);

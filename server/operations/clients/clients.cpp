@@ -78,13 +78,6 @@ void check_attribute_names(storage::user_pool const& pool, json const& names, ch
     }
 }
 
-bool has(json const& settings, char const* member, std::string_view value)
-{
-    auto const list = settings.find(member);
-    return list != settings.end() && list->is_array() &&
-           std::find(list->begin(), list->end(), value) != list->end();
-}
-
 // http is for a browser on the same machine only; a fragment cannot come back from a redirect.
 void check_redirect_urls(json const& settings, char const* member)
 {
@@ -161,7 +154,7 @@ void check_oauth(
     check_redirect_urls(settings, "CallbackURLs");
     check_redirect_urls(settings, "LogoutURLs");
     if (auto it = settings.find("DefaultRedirectURI");
-        it != settings.end() && !has(settings, "CallbackURLs", it->get<std::string>()))
+        it != settings.end() && !lists(settings, "CallbackURLs", it->get<std::string>()))
     {
         throw errors::invalid_parameter("DefaultRedirectURI must be one of the CallbackURLs.");
     }
@@ -183,9 +176,9 @@ void check_oauth(
             "allowed to use OAuth flows."
         );
     }
-    bool const browser_flow = has(settings, "AllowedOAuthFlows", "code") ||
-                              has(settings, "AllowedOAuthFlows", "implicit");
-    if (has(settings, "AllowedOAuthFlows", "client_credentials"))
+    bool const browser_flow = lists(settings, "AllowedOAuthFlows", "code") ||
+                              lists(settings, "AllowedOAuthFlows", "implicit");
+    if (lists(settings, "AllowedOAuthFlows", "client_credentials"))
     {
         if (browser_flow)
         {

@@ -38,7 +38,7 @@ proof prove_password(request_context& ctx, client_and_pool const& target, json c
     auto u = find_user(ctx, target.pool, username);
     if (!u)
     {
-        if (target.client.settings.value("PreventUserExistenceErrors", "LEGACY") == "ENABLED")
+        if (prevents_existence_errors(target.client))
         {
             throw errors::not_authorized("Incorrect username or password.");
         }

@@ -498,6 +498,11 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
         text(claims, "device_key")};
 }
 
+bool prevents_existence_errors(storage::app_client const& client)
+{
+    return client.settings.value("PreventUserExistenceErrors", "LEGACY") == "ENABLED";
+}
+
 std::optional<std::string> parameter(json const& map, std::string_view name)
 {
     auto const it = map.find(name);

@@ -102,7 +102,11 @@ struct token_owner
 };
 token_owner authenticate(request_context& ctx, std::string const& access_token);
 
-// An AuthParameters / ChallengeResponses value; SDKs send null for "absent".
+// The client's PreventUserExistenceErrors is ENABLED: unknown users are not told apart.
+bool prevents_existence_errors(storage::app_client const& client);
+
+// A string member (an AuthParameters / ChallengeResponses value, SecretHash...); SDKs send null
+// for "absent".
 std::optional<std::string> parameter(json const& map, std::string_view name);
 
 } // namespace cognitod

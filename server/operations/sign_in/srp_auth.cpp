@@ -76,7 +76,7 @@ proof start_user_srp(request_context& ctx, client_and_pool const& target, json c
     auto u = find_user(ctx, target.pool, username);
     if (!u)
     {
-        if (target.client.settings.value("PreventUserExistenceErrors", "LEGACY") == "ENABLED")
+        if (prevents_existence_errors(target.client))
         {
             proof p{proof::step::user_srp_started, simulated_user(ctx, target.pool, username), {}};
             p.srp_a = std::move(a_pub);

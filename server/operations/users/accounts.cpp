@@ -14,23 +14,11 @@ std::optional<storage::user>
 named_user(request_context& ctx, client_and_pool const& target, json const& input)
 {
     auto const username = input.at("Username").get<std::string>();
-    check_secret_hash(target.client, username, optional_text(input, "SecretHash"));
+    check_secret_hash(target.client, username, parameter(input, "SecretHash"));
     return find_user(ctx, target.pool, username);
 }
 
 } // namespace
-
-bool prevents_existence_errors(storage::app_client const& client)
-{
-    return client.settings.value("PreventUserExistenceErrors", "LEGACY") == "ENABLED";
-}
-
-std::optional<std::string> optional_text(json const& input, char const* member)
-{
-    auto const it = input.find(member);
-    return it != input.end() && it->is_string() ? std::optional{it->get<std::string>()}
-                                                : std::nullopt;
-}
 
 std::optional<storage::user> account_user(
     request_context& ctx, client_and_pool const& target, json const& input, hidden_user hidden

@@ -10,12 +10,6 @@
 namespace cognitod
 {
 
-// The client's PreventUserExistenceErrors is ENABLED.
-bool prevents_existence_errors(storage::app_client const& client);
-
-// A string member of the input, when present.
-std::optional<std::string> optional_text(json const& input, char const* member);
-
 // How a call answers for a user who does not exist when the client hides existence.
 enum class hidden_user
 {

@@ -1,6 +1,7 @@
 #include "server/operations/users/delivery.hpp"
 
 #include "server/operations/common.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 #include <algorithm>
 
@@ -9,28 +10,6 @@ namespace cognitod
 
 namespace
 {
-
-bool listed(json const& settings, std::string_view member, std::string_view value)
-{
-    auto const it = settings.find(member);
-    return it != settings.end() && it->is_array() &&
-           std::find(it->begin(), it->end(), value) != it->end();
-}
-
-// A string member of an object that may be absent, or null.
-std::optional<std::string> text_member(json const& object, std::string_view member)
-{
-    if (!object.is_object())
-    {
-        return std::nullopt;
-    }
-    auto const it = object.find(member);
-    if (it == object.end() || !it->is_string())
-    {
-        return std::nullopt;
-    }
-    return it->get<std::string>();
-}
 
 void replace_all(std::string& text, std::string_view what, std::string_view with)
 {
@@ -96,14 +75,14 @@ std::optional<channel> attribute_channel(storage::user const& u, std::string_vie
 
 std::optional<channel> sign_up_channel(storage::user_pool const& pool, storage::user const& u)
 {
-    if (listed(*pool.settings, "AutoVerifiedAttributes", "phone_number"))
+    if (lists(*pool.settings, "AutoVerifiedAttributes", "phone_number"))
     {
         if (auto to = attribute_channel(u, "phone_number"))
         {
             return to;
         }
     }
-    if (listed(*pool.settings, "AutoVerifiedAttributes", "email"))
+    if (lists(*pool.settings, "AutoVerifiedAttributes", "email"))
     {
         return attribute_channel(u, "email");
     }
@@ -162,18 +141,18 @@ message_text verification_text(storage::user_pool const& pool, std::string_view 
     if (medium == "EMAIL")
     {
         out.subject =
-            text_member(tpl, "EmailSubject")
+            parameter(tpl, "EmailSubject")
                 .value_or(
-                    text_member(s, "EmailVerificationSubject").value_or("Your verification code")
+                    parameter(s, "EmailVerificationSubject").value_or("Your verification code")
                 );
-        out.body = text_member(tpl, "EmailMessage")
-                       .value_or(text_member(s, "EmailVerificationMessage")
+        out.body = parameter(tpl, "EmailMessage")
+                       .value_or(parameter(s, "EmailVerificationMessage")
                                      .value_or("Your verification code is {####}. "));
     }
     else
     {
-        out.body = text_member(tpl, "SmsMessage")
-                       .value_or(text_member(s, "SmsVerificationMessage")
+        out.body = parameter(tpl, "SmsMessage")
+                       .value_or(parameter(s, "SmsVerificationMessage")
                                      .value_or("Your verification code is {####}. "));
     }
     return out;
@@ -191,12 +170,12 @@ message_text invitation_text(storage::user_pool const& pool, std::string_view me
     out.purpose = "ADMIN_CREATE_USER";
     if (medium == "EMAIL")
     {
-        out.subject = text_member(tpl, "EmailSubject").value_or("Your temporary password");
-        out.body = text_member(tpl, "EmailMessage").value_or(fallback);
+        out.subject = parameter(tpl, "EmailSubject").value_or("Your temporary password");
+        out.body = parameter(tpl, "EmailMessage").value_or(fallback);
     }
     else
     {
-        out.body = text_member(tpl, "SMSMessage").value_or(fallback);
+        out.body = parameter(tpl, "SMSMessage").value_or(fallback);
     }
     return out;
 }
@@ -227,7 +206,7 @@ void deliver(
     {
         if (auto it = pool.settings->find("EmailConfiguration"); it != pool.settings->end())
         {
-            m.sender = text_member(*it, "From").value_or("");
+            m.sender = parameter(*it, "From").value_or("");
         }
         ctx.emails.push_back(std::move(m));
     }

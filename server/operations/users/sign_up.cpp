@@ -80,13 +80,13 @@ json sign_up(request_context& ctx, json const& input)
     auto const target = require_client(ctx, input.at("ClientId").get<std::string>());
     auto const& pool = target.pool;
     auto const username = input.at("Username").get<std::string>();
-    check_secret_hash(target.client, username, optional_text(input, "SecretHash"));
+    check_secret_hash(target.client, username, parameter(input, "SecretHash"));
     auto const admin = pool.settings->value("AdminCreateUserConfig", json::object());
     if (admin.value("AllowAdminCreateUserOnly", false))
     {
         throw errors::not_authorized("SignUp is not permitted for this user pool");
     }
-    auto password = optional_text(input, "Password");
+    auto password = parameter(input, "Password");
     if (!password)
     {
         // The model leaves Password optional for pools that sign in without one (passwordless,

@@ -19,12 +19,6 @@ namespace cognitod
 namespace
 {
 
-bool has(json const& settings, std::string_view member, std::string_view value)
-{
-    auto const it = settings.find(member);
-    return it != settings.end() && std::find(it->begin(), it->end(), value) != it->end();
-}
-
 // Cognito's own format tests are loose: an email has one @ with text on both sides, a phone
 // number is + followed by digits.
 bool looks_like_email(std::string_view text)
@@ -66,8 +60,8 @@ void check_alias_free(
 {
     for (std::string_view alias : {"email", "phone_number"})
     {
-        bool const by_alias = has(*pool.settings, "AliasAttributes", alias);
-        bool const by_username = has(*pool.settings, "UsernameAttributes", alias);
+        bool const by_alias = lists(*pool.settings, "AliasAttributes", alias);
+        bool const by_username = lists(*pool.settings, "UsernameAttributes", alias);
         if (!by_alias && !by_username)
         {
             continue;
@@ -338,7 +332,8 @@ json update_attributes(
         }
         channel const to{name == "email" ? "EMAIL" : "SMS", name, value};
         bool const was_verified = u.attribute_value(name + "_verified") == "true";
-        if (was_verified && has(update_settings, "AttributesRequireVerificationBeforeUpdate", name))
+        if (was_verified &&
+            lists(update_settings, "AttributesRequireVerificationBeforeUpdate", name))
         {
             // The verified value stays until the new one is verified (VerifyUserAttribute).
             codes.push_back({to, value});
@@ -350,7 +345,7 @@ json update_attributes(
         {
             set_attribute(attributes, name + "_verified", "false");
         }
-        if (has(*pool.settings, "AutoVerifiedAttributes", name))
+        if (lists(*pool.settings, "AutoVerifiedAttributes", name))
         {
             codes.push_back({to, std::nullopt});
         }
@@ -392,8 +387,8 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
     u.pool_seq = pool.seq;
     u.sub = ctx.ids.uuid();
     u.username = spec.username;
-    bool const email_name = has(*pool.settings, "UsernameAttributes", "email");
-    bool const phone_name = has(*pool.settings, "UsernameAttributes", "phone_number");
+    bool const email_name = lists(*pool.settings, "UsernameAttributes", "email");
+    bool const phone_name = lists(*pool.settings, "UsernameAttributes", "phone_number");
     if (email_name || phone_name)
     {
         // The email or phone number signs in; the username itself becomes the sub.
@@ -421,13 +416,13 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
         set_attribute(attributes, attr, spec.username);
         u.username = u.sub;
     }
-    else if (has(*pool.settings, "AliasAttributes", "email") && looks_like_email(spec.username))
+    else if (lists(*pool.settings, "AliasAttributes", "email") && looks_like_email(spec.username))
     {
         throw errors::invalid_parameter(
             "Username cannot be of email format since user pool is configured for email alias."
         );
     }
-    else if (has(*pool.settings, "AliasAttributes", "phone_number") && looks_like_phone(spec.username))
+    else if (lists(*pool.settings, "AliasAttributes", "phone_number") && looks_like_phone(spec.username))
     {
         throw errors::invalid_parameter("Username cannot be of phone number format since user pool "
                                         "is configured for phone number alias.");
