@@ -123,6 +123,7 @@ struct auth_session
     std::int64_t auth_time = 0;       // epoch seconds
     std::int64_t refresh_expires = 0; // epoch seconds
     bool revoked = false;
+    std::string scope; // granted through OAuth 2.0, space-separated; empty: the API's admin scope
 };
 
 // A challenge waiting for its answer (RespondToAuthChallenge), found by the Session's hash.
@@ -184,6 +185,30 @@ struct pool_object
     std::string body; // JSON
     std::int64_t created = 0;
     std::int64_t last_modified = 0;
+};
+
+// An authorization code waiting for the token endpoint (migration 013).
+struct authorization_code
+{
+    std::string code_hash;
+    std::int64_t client_seq = 0;
+    std::int64_t user_id = 0;
+    std::string redirect_uri;
+    std::string scope;
+    std::optional<std::string> nonce;
+    std::optional<std::string> code_challenge;
+    std::int64_t auth_time = 0; // epoch seconds
+    std::int64_t expires = 0;   // epoch milliseconds
+};
+
+// A hosted login's signed-in session, named by its cookie (migration 013).
+struct login_session
+{
+    std::string cookie_hash;
+    std::int64_t pool_seq = 0;
+    std::int64_t user_id = 0;
+    std::int64_t auth_time = 0; // epoch seconds
+    std::int64_t expires = 0;   // epoch milliseconds
 };
 
 // A ListUsers filter: one attribute (or user column) compared exactly or by prefix.

@@ -169,6 +169,16 @@ public:
     void update_pool_object(pool_object const& o);
     void delete_pool_object(std::int64_t seq);
 
+    // Authorization codes and the hosted login's sessions (migration 013). take_ deletes what it
+    // returns, so a code serves once.
+    void insert_authorization_code(authorization_code const& c);
+    std::optional<authorization_code> take_authorization_code(std::string_view code_hash);
+    void insert_login_session(login_session const& s);
+    std::optional<login_session> find_login_session(std::string_view cookie_hash);
+    void delete_login_session(std::string_view cookie_hash);
+    // Codes and login sessions past their expiry: each insert clears them, so neither table grows.
+    void delete_expired_oauth_state(std::int64_t now_ms);
+
     // App clients
     std::int64_t insert_app_client(app_client const& c);
     std::optional<app_client> find_app_client(std::string_view id);

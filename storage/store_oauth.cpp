@@ -153,4 +153,93 @@ void queries::delete_pool_object(std::int64_t seq)
 #undef COGNITOD_DOMAIN_COLUMNS
 #undef COGNITOD_OBJECT_COLUMNS
 
+void queries::insert_authorization_code(authorization_code const& c)
+{
+    auto st = db_.cached(
+        "INSERT INTO authorization_codes (code_hash, client_seq, user_id, redirect_uri, scope, "
+        "nonce, code_challenge, auth_time, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    );
+    st->bind(1, c.code_hash).bind(2, c.client_seq).bind(3, c.user_id).bind(4, c.redirect_uri);
+    st->bind(5, c.scope).bind_optional(6, c.nonce).bind_optional(7, c.code_challenge);
+    st->bind(8, c.auth_time).bind(9, c.expires);
+    st->execute();
+}
+
+std::optional<authorization_code> queries::take_authorization_code(std::string_view code_hash)
+{
+    std::optional<authorization_code> found;
+    {
+        auto st = db_.cached(
+            "SELECT code_hash, client_seq, user_id, redirect_uri, scope, nonce, code_challenge, "
+            "auth_time, expires FROM authorization_codes WHERE code_hash = ?1"
+        );
+        st->bind(1, code_hash);
+        if (!st->step())
+        {
+            return std::nullopt;
+        }
+        authorization_code c;
+        c.code_hash = st->column_text(0);
+        c.client_seq = st->column_int64(1);
+        c.user_id = st->column_int64(2);
+        c.redirect_uri = st->column_text(3);
+        c.scope = st->column_text(4);
+        c.nonce = st->column_optional_text(5);
+        c.code_challenge = st->column_optional_text(6);
+        c.auth_time = st->column_int64(7);
+        c.expires = st->column_int64(8);
+        found = std::move(c);
+    }
+    auto st = db_.cached("DELETE FROM authorization_codes WHERE code_hash = ?1");
+    st->bind(1, code_hash);
+    st->execute();
+    return found;
+}
+
+void queries::insert_login_session(login_session const& s)
+{
+    auto st = db_.cached("INSERT INTO login_sessions (cookie_hash, pool_seq, user_id, auth_time, "
+                         "expires) VALUES (?1, ?2, ?3, ?4, ?5)");
+    st->bind(1, s.cookie_hash).bind(2, s.pool_seq).bind(3, s.user_id).bind(4, s.auth_time);
+    st->bind(5, s.expires);
+    st->execute();
+}
+
+std::optional<login_session> queries::find_login_session(std::string_view cookie_hash)
+{
+    auto st = db_.cached("SELECT cookie_hash, pool_seq, user_id, auth_time, expires "
+                         "FROM login_sessions WHERE cookie_hash = ?1");
+    st->bind(1, cookie_hash);
+    if (!st->step())
+    {
+        return std::nullopt;
+    }
+    login_session s;
+    s.cookie_hash = st->column_text(0);
+    s.pool_seq = st->column_int64(1);
+    s.user_id = st->column_int64(2);
+    s.auth_time = st->column_int64(3);
+    s.expires = st->column_int64(4);
+    return s;
+}
+
+void queries::delete_login_session(std::string_view cookie_hash)
+{
+    auto st = db_.cached("DELETE FROM login_sessions WHERE cookie_hash = ?1");
+    st->bind(1, cookie_hash);
+    st->execute();
+}
+
+void queries::delete_expired_oauth_state(std::int64_t now_ms)
+{
+    for (auto const* sql :
+         {"DELETE FROM authorization_codes WHERE expires < ?1",
+          "DELETE FROM login_sessions WHERE expires < ?1"})
+    {
+        auto st = db_.cached(sql);
+        st->bind(1, now_ms);
+        st->execute();
+    }
+}
+
 } // namespace cognitod::storage

@@ -32,6 +32,7 @@ auth_session read_session(statement& st)
     s.auth_time = st.column_int64(5);
     s.refresh_expires = st.column_int64(6);
     s.revoked = st.column_int64(7) != 0;
+    s.scope = st.column_optional_text(8).value_or("");
     return s;
 }
 
@@ -171,7 +172,7 @@ void queries::insert_auth_session(auth_session const& s)
 {
     auto st = db_.cached(
         "INSERT INTO auth_sessions (origin_jti, user_id, client_seq, refresh_hash, device_key, "
-        "auth_time, refresh_expires, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        "auth_time, refresh_expires, revoked, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
     );
     st->bind(1, s.origin_jti).bind(2, s.user_id).bind(3, s.client_seq).bind(4, s.refresh_hash);
     if (s.device_key.empty())
@@ -183,13 +184,14 @@ void queries::insert_auth_session(auth_session const& s)
         st->bind(5, s.device_key);
     }
     st->bind(6, s.auth_time).bind(7, s.refresh_expires).bind(8, s.revoked);
+    st->bind_optional(9, s.scope.empty() ? std::nullopt : std::optional<std::string>{s.scope});
     st->execute();
 }
 
 std::optional<auth_session> queries::find_auth_session(std::string_view origin_jti)
 {
     auto st = db_.cached("SELECT origin_jti, user_id, client_seq, refresh_hash, device_key, "
-                         "auth_time, refresh_expires, revoked FROM auth_sessions "
+                         "auth_time, refresh_expires, revoked, scope FROM auth_sessions "
                          "WHERE origin_jti = ?1");
     st->bind(1, origin_jti);
     if (!st->step())
@@ -202,7 +204,7 @@ std::optional<auth_session> queries::find_auth_session(std::string_view origin_j
 std::optional<auth_session> queries::find_auth_session_by_refresh(std::string_view refresh_hash)
 {
     auto st = db_.cached("SELECT origin_jti, user_id, client_seq, refresh_hash, device_key, "
-                         "auth_time, refresh_expires, revoked FROM auth_sessions "
+                         "auth_time, refresh_expires, revoked, scope FROM auth_sessions "
                          "WHERE refresh_hash = ?1");
     st->bind(1, refresh_hash);
     if (!st->step())
