@@ -153,7 +153,8 @@ std::string const& simulation_key(request_context& ctx)
 }
 
 // Tokens for a user who has proven who they are, bound to the presented or a new device:
-// {"ChallengeParameters": {}, "AuthenticationResult": ...}.
+// {"ChallengeParameters": {}, "AuthenticationResult": ...}. On the hosted login, the user alone:
+// {"SignedInUser": id}; the authorization it completes decides what to issue.
 json tokens(
     request_context& ctx,
     client_and_pool const& target,
@@ -161,6 +162,10 @@ json tokens(
     std::optional<std::string> const& presented_device
 )
 {
+    if (target.hosted)
+    {
+        return {{"SignedInUser", u.id}};
+    }
     auto const binding = bind_device(ctx, target.pool, u, presented_device);
     auto result = issue_tokens(ctx, target, u, binding.device_key);
     add_new_device(result, binding);

@@ -118,21 +118,47 @@ struct minted
     std::int64_t expires_in = 0;
 };
 
+} // namespace
+
+// Whether a space-separated scope lists name.
+bool grants(std::string_view scope, std::string_view name)
+{
+    while (!scope.empty())
+    {
+        auto const end = scope.find(' ');
+        if (scope.substr(0, end) == name)
+        {
+            return true;
+        }
+        scope.remove_prefix(end == std::string_view::npos ? scope.size() : end + 1);
+    }
+    return false;
+}
+
+namespace
+{
+
+// A sign-in's access and ID tokens. A session with a scope came through the OAuth 2.0 path: its
+// access token carries that scope and `version`, its ID token (only with openid) `at_hash` and the
+// nonce the authorization request sent; neither carries event_id. The access token of that path
+// is signed here, in the transaction, since the ID token's at_hash is the hash of its signed text.
 minted mint(
     request_context& ctx,
     client_and_pool const& target,
     storage::user const& u,
-    storage::auth_session const& session
+    storage::auth_session const& session,
+    std::optional<std::string> const& nonce = std::nullopt
 )
 {
     auto const keys = ctx.keys.keys(ctx.store, target.pool.seq);
     auto const& settings = target.client.settings;
+    bool const oauth = !session.scope.empty();
     std::int64_t const now = ctx.now_ms / 1000;
     std::int64_t const access_life =
         lifetime(settings, "AccessTokenValidity", "AccessToken", 1, "hours");
     std::int64_t const id_life = lifetime(settings, "IdTokenValidity", "IdToken", 1, "hours");
     auto const iss = issuer(ctx, target.pool);
-    auto const event_id = ctx.ids.uuid();
+    auto const event_id = oauth ? std::string{} : ctx.ids.uuid();
 
     auto const membership = claims_for_groups(ctx, u.id);
     std::vector<std::pair<std::string, json>> access{{"sub", u.sub}};
@@ -145,18 +171,44 @@ minted mint(
         access.emplace_back("device_key", session.device_key);
     }
     access.emplace_back("iss", iss);
+    if (oauth)
+    {
+        access.emplace_back("version", 2);
+    }
     access.emplace_back("client_id", target.client.id);
     access.emplace_back("origin_jti", session.origin_jti);
-    access.emplace_back("event_id", event_id);
+    if (!oauth)
+    {
+        access.emplace_back("event_id", event_id);
+    }
     access.emplace_back("token_use", "access");
-    access.emplace_back("scope", admin_scope);
+    access.emplace_back("scope", oauth ? session.scope : std::string{admin_scope});
     access.emplace_back("auth_time", session.auth_time);
     access.emplace_back("exp", now + access_life);
     access.emplace_back("iat", now);
     access.emplace_back("jti", ctx.ids.uuid());
     access.emplace_back("username", u.username);
 
-    std::vector<std::pair<std::string, json>> id{{"sub", u.sub}};
+    minted out;
+    out.expires_in = access_life;
+    auto access_payload = auth::java_hash_order(std::move(access));
+    std::vector<std::pair<std::string, json>> id;
+    if (oauth)
+    {
+        out.access =
+            auth::sign_jwt(keys->access, auth::jwt_signing_input(keys->access, access_payload));
+        if (!grants(session.scope, "openid"))
+        {
+            return out;
+        }
+        // OpenID Connect Core 3.1.3.6: the left half of the SHA-256 of the token's ASCII text.
+        id.emplace_back("at_hash", auth::base64url_encode(auth::sha256(out.access).substr(0, 16)));
+    }
+    else
+    {
+        out.access = ctx.tokens.add(keys->access, access_payload);
+    }
+    id.emplace_back("sub", u.sub);
     if (!membership.groups.empty())
     {
         id.emplace_back("cognito:groups", membership.groups);
@@ -171,9 +223,16 @@ minted mint(
     }
     id.emplace_back("iss", iss);
     id.emplace_back("cognito:username", u.username);
+    if (nonce)
+    {
+        id.emplace_back("nonce", *nonce);
+    }
     id.emplace_back("origin_jti", session.origin_jti);
     id.emplace_back("aud", target.client.id);
-    id.emplace_back("event_id", event_id);
+    if (!oauth)
+    {
+        id.emplace_back("event_id", event_id);
+    }
     id.emplace_back("token_use", "id");
     id.emplace_back("auth_time", session.auth_time);
     id.emplace_back("exp", now + id_life);
@@ -182,22 +241,23 @@ minted mint(
     // Attributes go in after the standard claims: where two share a hash bucket (jti, email),
     // Cognito's tokens show the standard claim first.
     add_attribute_claims(id, u, settings);
-
-    return {
-        ctx.tokens.add(keys->access, auth::java_hash_order(std::move(access))),
-        ctx.tokens.add(keys->id, auth::java_hash_order(std::move(id))),
-        access_life,
-    };
+    out.id = ctx.tokens.add(keys->id, auth::java_hash_order(std::move(id)));
+    return out;
 }
 
+// AuthenticationResult. A session the OAuth 2.0 path opened without openid has no ID token.
 json result_of(minted const& tokens)
 {
-    return {
+    json out{
         {"AccessToken", tokens.access},
         {"ExpiresIn", tokens.expires_in},
         {"TokenType", "Bearer"},
-        {"IdToken", tokens.id},
     };
+    if (!tokens.id.empty())
+    {
+        out["IdToken"] = tokens.id;
+    }
+    return out;
 }
 
 } // namespace
@@ -254,6 +314,103 @@ std::string issuer(request_context const& ctx, storage::user_pool const& pool)
     return ctx.issuer_base + "/" + pool.id;
 }
 
+namespace
+{
+
+// A new auth session for a sign-in, and its refresh token.
+std::pair<storage::auth_session, std::string> open_session(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    std::string const& device_key,
+    std::string scope,
+    std::int64_t auth_time
+)
+{
+    auto refresh_token = make_refresh_token(ctx.ids);
+    storage::auth_session session;
+    session.origin_jti = ctx.ids.uuid();
+    session.user_id = u.id;
+    session.client_seq = target.client.seq;
+    session.refresh_hash = token_hash(refresh_token);
+    session.device_key = device_key;
+    session.auth_time = auth_time;
+    session.refresh_expires =
+        ctx.now_ms / 1000 +
+        lifetime(target.client.settings, "RefreshTokenValidity", "RefreshToken", 30, "days");
+    session.scope = std::move(scope);
+    ctx.store.insert_auth_session(session);
+    return {std::move(session), std::move(refresh_token)};
+}
+
+// The session a refresh token names, and its user: "Invalid Refresh Token" for one this client
+// was not given.
+std::pair<storage::auth_session, storage::user>
+find_refresh_session(request_context& ctx, client_and_pool const& target, std::string const& token)
+{
+    auto session = ctx.store.find_auth_session_by_refresh(token_hash(token));
+    if (!session || session->client_seq != target.client.seq)
+    {
+        throw invalid_refresh_token();
+    }
+    auto u = ctx.store.find_user_by_id(session->user_id);
+    if (!u)
+    {
+        throw invalid_refresh_token();
+    }
+    return {std::move(*session), std::move(*u)};
+}
+
+// What refuses a refresh once the client has proven itself: a disabled user, a revoked or expired
+// session, and a session bound to a device that is not presented or no longer remembered.
+void check_refresh(
+    request_context& ctx,
+    storage::auth_session const& session,
+    storage::user const& u,
+    std::optional<std::string> const& device_key
+)
+{
+    // A disabled user hears why; once enabled again, the tokens disabling revoked stay revoked.
+    if (!u.enabled)
+    {
+        throw errors::not_authorized("User is disabled.");
+    }
+    if (session.revoked || u.revoked_before >= session.auth_time)
+    {
+        throw errors::not_authorized("Refresh Token has been revoked");
+    }
+    if (ctx.now_ms / 1000 > session.refresh_expires)
+    {
+        throw errors::not_authorized("Refresh Token has expired");
+    }
+    // A refresh token issued to a device works only with that device, and only while the
+    // device is remembered by the pool (not forgotten).
+    if (!session.device_key.empty() && (!device_key || *device_key != session.device_key ||
+                                        !ctx.store.find_device(u.id, session.device_key)))
+    {
+        throw invalid_refresh_token();
+    }
+}
+
+// The token endpoint's answer: access_token, id_token, refresh_token, token_type, expires_in.
+json oauth_result(minted const& tokens, std::optional<std::string> const& refresh_token)
+{
+    json out{{"access_token", tokens.access}};
+    if (!tokens.id.empty())
+    {
+        out["id_token"] = tokens.id;
+    }
+    if (refresh_token)
+    {
+        out["refresh_token"] = *refresh_token;
+    }
+    out["token_type"] = "Bearer";
+    out["expires_in"] = tokens.expires_in;
+    return out;
+}
+
+} // namespace
+
 json issue_tokens(
     request_context& ctx,
     client_and_pool const& target,
@@ -261,21 +418,62 @@ json issue_tokens(
     std::string const& device_key
 )
 {
-    auto const& settings = target.client.settings;
-    auto const refresh_token = make_refresh_token(ctx.ids);
-    storage::auth_session session;
-    session.origin_jti = ctx.ids.uuid();
-    session.user_id = u.id;
-    session.client_seq = target.client.seq;
-    session.refresh_hash = token_hash(refresh_token);
-    session.device_key = device_key;
-    session.auth_time = ctx.now_ms / 1000;
-    session.refresh_expires =
-        session.auth_time + lifetime(settings, "RefreshTokenValidity", "RefreshToken", 30, "days");
-    ctx.store.insert_auth_session(session);
+    auto const [session, refresh_token] =
+        open_session(ctx, target, u, device_key, {}, ctx.now_ms / 1000);
     auto result = result_of(mint(ctx, target, u, session));
     result["RefreshToken"] = refresh_token;
     return result;
+}
+
+json issue_oauth_tokens(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    oauth_grant const& grant
+)
+{
+    auto const [session, refresh_token] =
+        open_session(ctx, target, u, {}, grant.scope, grant.auth_time);
+    return oauth_result(
+        mint(ctx, target, u, session, grant.nonce),
+        grant.with_refresh_token ? std::optional<std::string>{refresh_token} : std::nullopt
+    );
+}
+
+json refresh_oauth_tokens(
+    request_context& ctx, client_and_pool const& target, std::string const& refresh_token
+)
+{
+    auto const [session, u] = find_refresh_session(ctx, target, refresh_token);
+    check_refresh(ctx, session, u, std::nullopt);
+    return oauth_result(mint(ctx, target, u, session), std::nullopt);
+}
+
+json client_credentials_token(
+    request_context& ctx, client_and_pool const& target, std::string const& scope
+)
+{
+    auto const keys = ctx.keys.keys(ctx.store, target.pool.seq);
+    std::int64_t const now = ctx.now_ms / 1000;
+    std::int64_t const life =
+        lifetime(target.client.settings, "AccessTokenValidity", "AccessToken", 1, "hours");
+    std::vector<std::pair<std::string, json>> access{
+        {"sub", target.client.id},
+        {"token_use", "access"},
+        {"scope", scope},
+        {"auth_time", now},
+        {"iss", issuer(ctx, target.pool)},
+        {"exp", now + life},
+        {"iat", now},
+        {"version", 2},
+        {"jti", ctx.ids.uuid()},
+        {"client_id", target.client.id},
+    };
+    return {
+        {"access_token", ctx.tokens.add(keys->access, auth::java_hash_order(std::move(access)))},
+        {"token_type", "Bearer"},
+        {"expires_in", life},
+    };
 }
 
 json refresh_tokens(
@@ -287,16 +485,7 @@ json refresh_tokens(
     bool secret_is_hash
 )
 {
-    auto session = ctx.store.find_auth_session_by_refresh(token_hash(refresh_token));
-    if (!session || session->client_seq != target.client.seq)
-    {
-        throw invalid_refresh_token();
-    }
-    auto const u = ctx.store.find_user_by_id(session->user_id);
-    if (!u)
-    {
-        throw invalid_refresh_token();
-    }
+    auto const [session, u] = find_refresh_session(ctx, target, refresh_token);
     if (!target.client.secret.empty())
     {
         auto const& client = target.client;
@@ -309,46 +498,25 @@ json refresh_tokens(
         }
         // A refresh's hash may be computed over the username or the sub; both name the user.
         auto const& given = *secret_hash_or_secret;
-        bool const ok = secret_is_hash
-                            ? auth::constant_time_equal(
-                                  given, secret_hash(client.secret, u->username, client.id)
-                              ) ||
-                                  auth::constant_time_equal(
-                                      given, secret_hash(client.secret, u->sub, client.id)
-                                  )
-                            : auth::constant_time_equal(given, client.secret);
+        bool const ok =
+            secret_is_hash
+                ? auth::constant_time_equal(
+                      given, secret_hash(client.secret, u.username, client.id)
+                  ) ||
+                      auth::constant_time_equal(given, secret_hash(client.secret, u.sub, client.id))
+                : auth::constant_time_equal(given, client.secret);
         if (!ok)
         {
             throw errors::not_authorized("Unable to verify secret hash for client " + client.id);
         }
     }
-    std::int64_t const now = ctx.now_ms / 1000;
-    // A disabled user hears why; once enabled again, the tokens disabling revoked stay revoked.
-    if (!u->enabled)
-    {
-        throw errors::not_authorized("User is disabled.");
-    }
-    if (session->revoked || u->revoked_before >= session->auth_time)
-    {
-        throw errors::not_authorized("Refresh Token has been revoked");
-    }
-    if (now > session->refresh_expires)
-    {
-        throw errors::not_authorized("Refresh Token has expired");
-    }
-    // A refresh token issued to a device works only with that device, and only while the
-    // device is remembered by the pool (not forgotten).
-    if (!session->device_key.empty() && (!device_key || *device_key != session->device_key ||
-                                         !ctx.store.find_device(u->id, session->device_key)))
-    {
-        throw invalid_refresh_token();
-    }
-    auto result = result_of(mint(ctx, target, *u, *session));
+    check_refresh(ctx, session, u, device_key);
+    auto result = result_of(mint(ctx, target, u, session));
     auto const rotation = target.client.settings.value("RefreshTokenRotation", json::object());
     if (rotation.value("Feature", "DISABLED") == "ENABLED")
     {
         auto const next = make_refresh_token(ctx.ids);
-        ctx.store.set_session_refresh(session->origin_jti, token_hash(next));
+        ctx.store.set_session_refresh(session.origin_jti, token_hash(next));
         result["RefreshToken"] = next;
     }
     return result;
@@ -418,7 +586,7 @@ void add_new_device(json& result, device_binding const& binding)
     }
 }
 
-token_owner authenticate(request_context& ctx, std::string const& access_token)
+token_owner verify_access_token(request_context& ctx, std::string const& access_token)
 {
     auto const token = auth::decode_jwt(access_token);
     if (!token)
@@ -475,27 +643,33 @@ token_owner authenticate(request_context& ctx, std::string const& access_token)
     {
         throw revoked_access_token();
     }
-    auto const scope = text(claims, "scope");
-    if (scope.find(admin_scope) == std::string::npos)
-    {
-        throw errors::not_authorized("Access Token does not have required scopes");
-    }
-    // A token outlives a change of state: the model lists these two refusals for every operation
-    // an access token authorizes.
-    if (u->status == "RESET_REQUIRED")
-    {
-        throw errors::password_reset_required();
-    }
-    if (u->status == "UNCONFIRMED")
-    {
-        throw errors::user_not_confirmed();
-    }
     return {
         std::move(*pool),
         std::move(*u),
         *session,
         text(claims, "client_id"),
-        text(claims, "device_key")};
+        text(claims, "device_key"),
+        text(claims, "scope")};
+}
+
+token_owner authenticate(request_context& ctx, std::string const& access_token)
+{
+    auto owner = verify_access_token(ctx, access_token);
+    if (!grants(owner.scope, admin_scope))
+    {
+        throw errors::not_authorized("Access Token does not have required scopes");
+    }
+    // A token outlives a change of state: the model lists these two refusals for every operation
+    // an access token authorizes.
+    if (owner.user.status == "RESET_REQUIRED")
+    {
+        throw errors::password_reset_required();
+    }
+    if (owner.user.status == "UNCONFIRMED")
+    {
+        throw errors::user_not_confirmed();
+    }
+    return owner;
 }
 
 bool prevents_existence_errors(storage::app_client const& client)

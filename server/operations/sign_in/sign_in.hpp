@@ -16,10 +16,13 @@ inline constexpr std::string_view admin_scope = "aws.cognito.signin.user.admin";
 
 // ResourceNotFoundException "User pool client <id> does not exist." when the client is unknown
 // (or, with pool_id given, belongs to another pool).
+// hosted: the sign-in runs on the hosted login page, where it ends in a signed-in user rather than
+// tokens, and devices are not tracked (as on AWS's OAuth 2.0 path).
 struct client_and_pool
 {
     storage::app_client client;
     storage::user_pool pool;
+    bool hosted = false;
 };
 client_and_pool require_client(
     request_context& ctx,
@@ -47,6 +50,55 @@ json issue_tokens(
     client_and_pool const& target,
     storage::user const& u,
     std::string const& device_key
+);
+
+// Whether a space-separated scope lists name.
+bool grants(std::string_view scope, std::string_view name);
+
+// The OAuth 2.0 path (server/operations/oauth/endpoints.cpp). Its tokens carry the granted scope
+// and `version`; its ID token (only with openid) at_hash and the authorization request's nonce.
+// Answers are the token endpoint's: access_token, id_token, refresh_token, token_type, expires_in.
+struct oauth_grant
+{
+    std::string scope; // granted, space-separated
+    std::optional<std::string> nonce;
+    std::int64_t auth_time = 0;     // epoch seconds: when the user signed in
+    bool with_refresh_token = true; // false for the implicit grant
+};
+json issue_oauth_tokens(
+    request_context& ctx,
+    client_and_pool const& target,
+    storage::user const& u,
+    oauth_grant const& grant
+);
+// grant_type=refresh_token: the refresh token's scope again, no new refresh token. Throws
+// NotAuthorizedException as REFRESH_TOKEN_AUTH does.
+json refresh_oauth_tokens(
+    request_context& ctx, client_and_pool const& target, std::string const& refresh_token
+);
+// grant_type=client_credentials: an access token for the client itself (sub is its id).
+json client_credentials_token(
+    request_context& ctx, client_and_pool const& target, std::string const& scope
+);
+
+// The hosted login page's steps (sign_in/hosted.cpp), for a target with hosted set. Each answers
+// the next challenge ({"ChallengeName", "Session", "ChallengeParameters"}) or, once the user has
+// proven all the pool asks, {"SignedInUser": id}. Refusals throw the API's errors, with its
+// messages.
+json hosted_password(
+    request_context& ctx,
+    client_and_pool const& target,
+    std::string const& username,
+    std::string const& password
+);
+// Answers NEW_PASSWORD_REQUIRED, SELECT_MFA_TYPE, SMS_MFA or SOFTWARE_TOKEN_MFA.
+json hosted_answer(
+    request_context& ctx,
+    client_and_pool const& target,
+    std::string const& challenge,
+    std::string const& session,
+    std::string const& username,
+    std::string const& answer
 );
 
 // REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken: checks the refresh token (and the device it
@@ -99,8 +151,12 @@ struct token_owner
     storage::auth_session session;
     std::string client_id;
     std::string device_key;
+    std::string scope;
 };
 token_owner authenticate(request_context& ctx, std::string const& access_token);
+// authenticate()'s checks of the token itself (signature, expiry, revocation, the user's
+// existence and enabled state), whatever its scope and the user's status: for /oauth2/userInfo.
+token_owner verify_access_token(request_context& ctx, std::string const& access_token);
 
 // The client's PreventUserExistenceErrors is ENABLED: unknown users are not told apart.
 bool prevents_existence_errors(storage::app_client const& client);
