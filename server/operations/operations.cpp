@@ -21,7 +21,8 @@ std::vector<operation_entry> make_operations()
           recovery_operations(),
           verification_operations(),
           oauth_object_operations(),
-          identity_provider_operations()})
+          identity_provider_operations(),
+          ui_customization_operations()})
     {
         all.insert(all.end(), family.begin(), family.end());
     }

@@ -75,6 +75,7 @@ std::vector<operation_entry> recovery_operations();
 std::vector<operation_entry> verification_operations();
 std::vector<operation_entry> oauth_object_operations();
 std::vector<operation_entry> identity_provider_operations();
+std::vector<operation_entry> ui_customization_operations();
 
 // Every implemented operation.
 std::vector<operation_entry> make_operations();

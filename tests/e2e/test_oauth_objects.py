@@ -144,3 +144,27 @@ def test_app_client_oauth_settings_through_boto3(empty_server, empty_client):
     expect_error(idp, "InvalidParameterException", f"The provider Okta does not exist for User Pool {pool}.",
                  "update_user_pool_client", UserPoolId=pool, ClientId=web["ClientId"],
                  SupportedIdentityProviders=["COGNITO", "Okta"])
+
+
+def test_ui_customization_through_boto3(empty_server, empty_client):
+    idp = empty_client
+    pool = new_pool(idp, "ui")
+    expect_error(idp, "InvalidParameterException", "A domain must be associated with this user pool.",
+                 "set_ui_customization", UserPoolId=pool, CSS=".banner-customizable {}")
+    assert idp.get_ui_customization(UserPoolId=pool)["UICustomization"] == {}
+    idp.create_user_pool_domain(UserPoolId=pool, Domain="ui-e2e")
+    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="web")["UserPoolClient"]["ClientId"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    whole = idp.set_ui_customization(UserPoolId=pool, CSS=".banner-customizable {background: navy}",
+                                     ImageFile=png)["UICustomization"]
+    assert whole["ClientId"] == "ALL" and whole["UserPoolId"] == pool
+    assert whole["ImageUrl"].startswith("data:image/png;base64,")
+    # boto3 reads the dates as datetimes: they are epoch seconds on the wire.
+    assert whole["CreationDate"].year >= 2024
+    # A client without its own customization is answered the pool's.
+    assert idp.get_ui_customization(UserPoolId=pool, ClientId=client_id)["UICustomization"]["ClientId"] == "ALL"
+    idp.set_ui_customization(UserPoolId=pool, ClientId=client_id, CSS=".submitButton-customizable {}")
+    own = idp.get_ui_customization(UserPoolId=pool, ClientId=client_id)["UICustomization"]
+    assert (own["ClientId"], own["CSS"]) == (client_id, ".submitButton-customizable {}")
+    expect_error(idp, "InvalidParameterException", "The image file must be a PNG or JPEG image.",
+                 "set_ui_customization", UserPoolId=pool, ImageFile=b"GIF89a")

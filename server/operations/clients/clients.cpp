@@ -339,6 +339,12 @@ json delete_user_pool_client(request_context& ctx, json const& input)
     require_pool(ctx, pool_id);
     auto const target = require_client(ctx, input.at("ClientId").get<std::string>(), pool_id);
     ctx.store.delete_app_client(target.client.seq);
+    // Its UI customization goes with it; a client made later never has its id.
+    if (auto const ui =
+            ctx.store.find_pool_object(target.pool.seq, ui_customization_kind, target.client.id))
+    {
+        ctx.store.delete_pool_object(ui->seq);
+    }
     return json::object();
 }
 

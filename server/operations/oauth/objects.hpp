@@ -30,6 +30,7 @@ make_identity_provider(request_context& ctx, storage::user_pool const& pool, jso
 // pool_objects' kinds (migration 012).
 inline constexpr std::string_view resource_server_kind = "resource_server";
 inline constexpr std::string_view identity_provider_kind = "identity_provider";
+inline constexpr std::string_view ui_customization_kind = "ui_customization";
 
 // The pool's identity provider that lists identifier in its IdpIdentifiers, if any.
 std::optional<storage::pool_object> provider_by_identifier(

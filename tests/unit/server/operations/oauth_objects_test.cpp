@@ -1,4 +1,5 @@
 // User pool domains and resource servers.
+#include "server/auth/encoding.hpp"
 #include "unit/server/fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -710,6 +711,80 @@ TEST_F(client_oauth, applies_the_flow_rules)
         update,
         "ScopeDoesNotExistException",
         "Invalid scope requested: https://api.example.com/gone"
+    );
+}
+
+class ui_customization : public ::testing::Test
+{
+protected:
+    fixture f_;
+    std::string pool_ = make_pool().insert(f_);
+    created_client client_ = make_client().insert(f_, pool_);
+
+    json set(json input)
+    {
+        input["UserPoolId"] = pool_;
+        return f_.call("SetUICustomization", input).at("UICustomization");
+    }
+    json get(json input = json::object())
+    {
+        input["UserPoolId"] = pool_;
+        return f_.call("GetUICustomization", input).at("UICustomization");
+    }
+};
+
+TEST_F(ui_customization, needs_a_domain_and_is_empty_until_set)
+{
+    EXPECT_AWS_ERROR(
+        f_,
+        "SetUICustomization",
+        (json{{"UserPoolId", pool_}, {"CSS", ".banner-customizable {}"}}),
+        "InvalidParameterException",
+        "A domain must be associated with this user pool."
+    );
+    EXPECT_EQ(get(), json::object());
+}
+
+TEST_F(ui_customization, a_clients_own_is_kept_and_the_pools_applies_to_the_others)
+{
+    f_.call("CreateUserPoolDomain", {{"UserPoolId", pool_}, {"Domain", "ui-login"}});
+    auto const all = set({{"CSS", ".banner-customizable {background: navy}"}});
+    EXPECT_EQ(all.at("ClientId"), "ALL");
+    EXPECT_EQ(all.at("UserPoolId"), pool_);
+    EXPECT_TRUE(all.contains("CSSVersion"));
+    EXPECT_TRUE(all.at("CreationDate").is_number());
+    EXPECT_EQ(get({{"ClientId", client_.id}}).at("ClientId"), "ALL");
+
+    auto const own = set({{"ClientId", client_.id}, {"CSS", ".submitButton-customizable {}"}});
+    EXPECT_EQ(own.at("ClientId"), client_.id);
+    EXPECT_EQ(get({{"ClientId", client_.id}}).at("CSS"), ".submitButton-customizable {}");
+    EXPECT_EQ(get().at("CSS"), ".banner-customizable {background: navy}");
+
+    f_.call("DeleteUserPoolClient", {{"UserPoolId", pool_}, {"ClientId", client_.id}});
+    auto const reader = f_.store.read();
+    auto const seq = reader->find_user_pool(pool_)->seq;
+    EXPECT_FALSE(reader->find_pool_object(seq, "ui_customization", client_.id));
+}
+
+TEST_F(ui_customization, a_logo_becomes_a_data_url_and_only_images_are_taken)
+{
+    f_.call("CreateUserPoolDomain", {{"UserPoolId", pool_}, {"Domain", "ui-login"}});
+    std::string const png =
+        cognitod::auth::base64_encode(std::string{"\x89PNG\r\n\x1a\n", 8} + "rest");
+    EXPECT_EQ(set({{"ImageFile", png}}).at("ImageUrl"), "data:image/png;base64," + png);
+    EXPECT_AWS_ERROR(
+        f_,
+        "SetUICustomization",
+        (json{{"UserPoolId", pool_}, {"ImageFile", cognitod::auth::base64_encode("GIF89a")}}),
+        "InvalidParameterException",
+        "The image file must be a PNG or JPEG image."
+    );
+    EXPECT_AWS_ERROR(
+        f_,
+        "GetUICustomization",
+        (json{{"UserPoolId", pool_}, {"ClientId", "nosuchclient"}}),
+        "ResourceNotFoundException",
+        "User pool client nosuchclient does not exist."
     );
 }
 
