@@ -3,6 +3,7 @@
 #include "server/control_access.hpp"
 #include "server/cors.hpp"
 #include "server/faults.hpp"
+#include "server/hosted_login.hpp"
 #include "server/operations/sign_in/sign_in.hpp"
 #include "server/throttle.hpp"
 
@@ -285,6 +286,11 @@ aws_json::response app::answer(
         {
             operation = std::string{path};
             res = handle_discovery(req, request_id, local_address);
+        }
+        else if (auto const route = find_hosted_route(req))
+        {
+            operation = std::string{path};
+            res = handle_hosted(services_, req, *route, request_id, local_address);
         }
         else if (path != "/")
         {

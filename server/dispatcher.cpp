@@ -84,4 +84,12 @@ json dispatcher::run(
     return in_transaction(mode, info, call);
 }
 
+json dispatcher::run(
+    access mode, call_info const& info, std::function<json(request_context&)> const& fn
+) const
+{
+    auto call = [&](request_context& ctx) { return fn(ctx); };
+    return in_transaction(mode, info, call);
+}
+
 } // namespace cognitod

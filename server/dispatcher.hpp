@@ -6,6 +6,7 @@
 #include "schema/service_model.hpp"
 #include "server/operations/operations.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -155,6 +156,9 @@ public:
         call_info const& info,
         json (*fn)(request_context&, std::string const&),
         std::string const& arg) const;
+    // The same for a function of the context alone (the OAuth 2.0 endpoints).
+    json
+    run(access mode, call_info const& info, std::function<json(request_context&)> const& fn) const;
     storage::store& store() const noexcept { return store_; }
     key_stock& keys() const noexcept { return keys_; }
 };

@@ -1,6 +1,7 @@
 #include "server/query_string.hpp"
 
 #include "server/auth/encoding.hpp"
+#include "server/auth/sigv4.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -14,11 +15,16 @@ using nlohmann::json;
 json query_parameters(std::string_view target)
 {
     auto const mark = target.find('?');
-    json out = json::object();
     if (mark == std::string_view::npos)
     {
-        return out;
+        return json::object();
     }
+    return form_parameters(target.substr(mark + 1));
+}
+
+json form_parameters(std::string_view text)
+{
+    json out = json::object();
     auto const decode = [](std::string_view text)
     {
         std::string value;
@@ -40,7 +46,7 @@ json query_parameters(std::string_view target)
         }
         return value;
     };
-    auto rest = target.substr(mark + 1);
+    auto rest = text;
     while (!rest.empty())
     {
         auto const amp = rest.find('&');
@@ -51,6 +57,26 @@ json query_parameters(std::string_view target)
             out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
         }
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    return out;
+}
+
+std::string form_encode(json const& parameters)
+{
+    std::string out;
+    for (auto const& [name, value] : parameters.items())
+    {
+        if (!value.is_string())
+        {
+            continue;
+        }
+        if (!out.empty())
+        {
+            out += '&';
+        }
+        out += auth::sigv4::uri_encode(name);
+        out += '=';
+        out += auth::sigv4::uri_encode(value.get_ref<std::string const&>());
     }
     return out;
 }

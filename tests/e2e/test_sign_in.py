@@ -744,18 +744,31 @@ def test_jwks_and_openid_configuration(idp, auth_server, app):
 
     status, config = get_json(f"{url}/{pool}/.well-known/openid-configuration")
     assert status == 200
+    # Without a domain, AWS lists the endpoints on the issuer's host, where nothing answers.
     assert config == {
-        "authorization_endpoint": "",
+        "authorization_endpoint": issuer(url, pool) + "/authorize",
         "id_token_signing_alg_values_supported": ["RS256"],
         "issuer": issuer(url, pool),
         "jwks_uri": jwks_url(url, pool),
         "response_types_supported": ["code", "token"],
         "scopes_supported": ["openid", "email", "phone", "profile"],
         "subject_types_supported": ["public"],
-        "token_endpoint": "",
+        "token_endpoint": issuer(url, pool) + "/token",
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "userinfo_endpoint": "",
+        "userinfo_endpoint": issuer(url, pool) + "/userInfo",
     }
+    # With one, they are the domain's, served on this host under its name.
+    idp.create_user_pool_domain(UserPoolId=pool, Domain="discovery-e2e")
+    config = get_json(f"{url}/{pool}/.well-known/openid-configuration")[1]
+    hosted = f"{url}/discovery-e2e"
+    assert {name: config[name] for name in config if name.endswith("_endpoint")} == {
+        "authorization_endpoint": hosted + "/oauth2/authorize",
+        "end_session_endpoint": hosted + "/logout",
+        "revocation_endpoint": hosted + "/oauth2/revoke",
+        "token_endpoint": hosted + "/oauth2/token",
+        "userinfo_endpoint": hosted + "/oauth2/userInfo",
+    }
+    assert list(config) == sorted(config)
     # Both documents are GETs on the pool's path; an unknown pool is a 404.
     for document in ("jwks.json", "openid-configuration"):
         with pytest.raises(urllib.error.HTTPError) as info:
