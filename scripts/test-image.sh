@@ -183,6 +183,27 @@ echo "$before"
 # AdminListDevices lists remembered devices: two of alice's three seeded ones.
 [[ $(wc -l <<<"$before") == 2 && "$before" == *"Alice's iPhone"* ]] ||
     fail "alice's two remembered seeded devices are not served"
+# The seed's domain: discovery lists its endpoints, and its authorization endpoint leads to the
+# hosted login.
+python3 - "$port" "$pool" <<'PY' || fail "the demo-shop domain is not served"
+import json, sys, urllib.error, urllib.request
+port, pool = sys.argv[1], sys.argv[2]
+base = f"http://127.0.0.1:{port}"
+with urllib.request.urlopen(f"{base}/{pool}/.well-known/openid-configuration") as res:
+    document = json.load(res)
+assert document["authorization_endpoint"] == f"{base}/demo-shop/oauth2/authorize", document
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+query = ("client_id=demoshophosted000000000001&response_type=code&scope=openid"
+         "&redirect_uri=http://localhost:3000/api/auth/callback/cognito")
+try:
+    urllib.request.build_opener(Stay).open(f"{base}/demo-shop/oauth2/authorize?{query}")
+    sys.exit("no redirect")
+except urllib.error.HTTPError as e:
+    assert e.code == 302 and e.headers["Location"].startswith(f"{base}/demo-shop/login?"), e.headers
+PY
+echo "demo-shop domain: discovery and /oauth2/authorize answer"
 forgotten=$(grep "Alice's iPhone" <<<"$before" | cut -d' ' -f1)
 call "$port" AdminForgetDevice \
     "{\"UserPoolId\":\"$pool\",\"Username\":\"alice\",\"DeviceKey\":\"$forgotten\"}" >/dev/null
