@@ -178,7 +178,12 @@ def test_acknowledged_device_writes_survive_sigkill(launcher, tmp_path):
         workers = [Worker(server.port, jobs) for jobs in plan_jobs(before, rng)]
         for w in workers:
             w.start()
-        time.sleep(rng.uniform(0.3, 0.9))
+        # Killed at a random moment once writes are being acknowledged: on a loaded machine the
+        # first answer can take longer than any fixed pause.
+        started = time.monotonic()
+        while not any(w.acknowledged for w in workers) and time.monotonic() - started < 60:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.6))
         server.kill()
         for w in workers:
             w.join(timeout=30)
