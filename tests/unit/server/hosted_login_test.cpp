@@ -552,6 +552,28 @@ TEST_F(hosted_login, the_session_cookie_skips_the_form_until_logout)
     );
 }
 
+TEST_F(hosted_login, logout_with_a_redirect_uri_asks_for_the_password_again)
+{
+    code_for(authorization());
+    auto const signed_in = jar_.header();
+    auto const out =
+        get("/shop-login/logout?" + form_encode(
+                                        {{"client_id", web_.id},
+                                         {"redirect_uri", callback},
+                                         {"response_type", "code"},
+                                         {"state", "st-3"}}
+                                    ));
+    auto const [where, params] = redirect_of(out);
+    EXPECT_EQ(where, "http://localhost/shop-login/login");
+    EXPECT_EQ(params.at("state"), "st-3");
+    EXPECT_FALSE(jar_.has("cognito"));
+    // The session is gone from the store too: its cookie, sent again, names nothing.
+    EXPECT_EQ(
+        redirect_of(get(authorize_target(authorization()))).first,
+        "http://localhost/shop-login/login"
+    );
+}
+
 TEST_F(hosted_login, a_user_with_sms_mfa_is_asked_for_the_code_the_outbox_holds)
 {
     f_.call("SetUserPoolMfaConfig", {{"UserPoolId", pool_}, {"MfaConfiguration", "ON"}});
