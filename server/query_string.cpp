@@ -25,23 +25,23 @@ json query_parameters(std::string_view target)
 json form_parameters(std::string_view text)
 {
     json out = json::object();
-    auto const decode = [](std::string_view text)
+    auto const decode = [](std::string_view encoded)
     {
         std::string value;
-        for (std::size_t i = 0; i < text.size(); ++i)
+        for (std::size_t i = 0; i < encoded.size(); ++i)
         {
-            if (text[i] == '+')
+            if (encoded[i] == '+')
             {
                 value += ' ';
             }
-            else if (auto const bytes = text[i] == '%' && i + 2 < text.size() ? auth::hex_decode(text.substr(i + 1, 2)) : std::nullopt)
+            else if (auto const bytes = encoded[i] == '%' && i + 2 < encoded.size() ? auth::hex_decode(encoded.substr(i + 1, 2)) : std::nullopt)
             {
                 value += *bytes;
                 i += 2;
             }
             else
             {
-                value += text[i];
+                value += encoded[i];
             }
         }
         return value;
