@@ -1,5 +1,6 @@
 #include "server/config.hpp"
 
+#include "server/lambda.hpp"
 #include "server/throttle.hpp"
 
 #include <algorithm>
@@ -47,6 +48,9 @@ Options (each also read from the environment variable in brackets; a flag wins):
   --allowed-hosts H   names the /_cognitod/ endpoints answer under besides localhost, loopback
                       addresses and the listen address, comma-separated; .example.com for a
                       domain and every name in it (COGNITOD_ALLOWED_HOSTS)
+  --lambda-endpoint URL
+                      call the pools' Lambda triggers with the Lambda Invoke API on this local
+                      runtime, e.g. http://127.0.0.1:3002 (COGNITOD_LAMBDA_ENDPOINT)
   --smtp HOST:PORT    also deliver every email cognitod sends (codes, invitations) to this SMTP
                       server, such as a mail catcher; plain SMTP (COGNITOD_SMTP)
   --healthcheck       ask the server these settings describe whether it is healthy (GET
@@ -424,6 +428,22 @@ std::vector<option> make_options()
          }},
         {"--allowed-hosts", "COGNITOD_ALLOWED_HOSTS", true, &parse_allowed_hosts},
         {"--smtp", "COGNITOD_SMTP", true, &parse_smtp},
+        {"--lambda-endpoint",
+         "COGNITOD_LAMBDA_ENDPOINT",
+         true,
+         [](config& c, std::string const& v) -> std::string
+         {
+             try
+             {
+                 http_lambda_invoker::parse_endpoint(v);
+             }
+             catch (std::invalid_argument const& e)
+             {
+                 return e.what();
+             }
+             c.lambda_endpoint = v;
+             return {};
+         }},
         {"--healthcheck",
          nullptr,
          false,

@@ -49,6 +49,9 @@ struct config
     // Names under which the control endpoints answer, besides loopback and the listen address.
     std::vector<std::string> allowed_hosts;
 
+    // --lambda-endpoint URL: the Lambda runtime the pools' triggers are called on; empty: none,
+    // and a pool with a trigger fails the calls that need it.
+    std::string lambda_endpoint;
     // --smtp HOST:PORT: where emails are also delivered; empty host: nowhere.
     std::string smtp_host;
     std::string smtp_port;

@@ -17,10 +17,12 @@ dispatcher::dispatcher(
     key_stock& keys,
     std::string default_region,
     std::string account_id,
-    mail_sink* mail
+    mail_sink* mail,
+    lambda_invoker const* lambda
 )
     : model_(model), store_(store), clock_(clock), ids_(ids), keys_(keys),
-      default_region_(std::move(default_region)), account_id_(std::move(account_id)), mail_(mail)
+      default_region_(std::move(default_region)), account_id_(std::move(account_id)), mail_(mail),
+      lambda_(lambda)
 {
     for (auto const& op : make_operations())
     {
@@ -31,6 +33,26 @@ dispatcher::dispatcher(
         }
         operations_.emplace(op.name, entry{op, op_model});
     }
+}
+
+lambda_result dispatcher::call_lambda(lambda_needed const& need, std::size_t run) const
+{
+    // A run calls each of its triggers once; more runs than any operation has triggers means an
+    // event that differs between runs, which would otherwise never end.
+    constexpr std::size_t max_runs = 16;
+    if (run >= max_runs)
+    {
+        throw std::logic_error("the event of " + need.trigger + " changes between runs");
+    }
+    if (lambda_ == nullptr)
+    {
+        throw errors::unexpected_lambda(
+            need.trigger + " is configured (" + need.function +
+            ") but cognitod has no Lambda endpoint: start it with --lambda-endpoint URL (a local "
+            "Lambda runtime) to call the pool's triggers."
+        );
+    }
+    return lambda_->invoke(need.function, need.event);
 }
 
 json dispatcher::invoke(std::string_view operation, json const& input, call_info const& info) const

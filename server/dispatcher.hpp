@@ -5,6 +5,7 @@
 
 #include "schema/service_model.hpp"
 #include "server/operations/operations.hpp"
+#include "server/operations/triggers/triggers.hpp"
 
 #include <functional>
 #include <string>
@@ -46,6 +47,7 @@ class dispatcher
     std::string default_region_;
     std::string account_id_;
     mail_sink* mail_ = nullptr;
+    lambda_invoker const* lambda_ = nullptr;
     std::unordered_map<std::string_view, entry> operations_;
 
     // Builds the request's context and runs fn in one transaction on q; a throw rolls it back.
@@ -55,6 +57,7 @@ class dispatcher
         storage::transaction_mode mode,
         call_info const& info,
         unsigned_tokens& tokens,
+        trigger_answers const& triggers,
         Fn&& fn
     ) const
     {
@@ -70,6 +73,7 @@ class dispatcher
             info.source_ip,
             info.issuer_base,
         };
+        ctx.triggers = &triggers;
         storage::transaction tx{q.db(), mode};
         json output;
         try
@@ -99,33 +103,47 @@ class dispatcher
     // happens with no lease held (key_stock).
     template <class Fn> json in_transaction(access mode, call_info const& info, Fn& fn) const
     {
-        try
+        trigger_answers triggers;
+        for (std::size_t run = 0;; ++run)
         {
-            return in_lease(mode, info, fn);
+            try
+            {
+                return in_lease(mode, info, triggers, fn);
+            }
+            catch (keys_needed const& need)
+            {
+                keys_.supply(need.pool_seq);
+            }
+            catch (lambda_needed const& need)
+            {
+                triggers.put(need.function, need.event, call_lambda(need, run));
+            }
         }
-        catch (keys_needed const& need)
-        {
-            keys_.supply(need.pool_seq);
-        }
-        return in_lease(mode, info, fn);
     }
 
+    // A trigger's answer, with no lease held. Without --lambda-endpoint a pool's trigger is never
+    // skipped: the call fails, saying so.
+    lambda_result call_lambda(lambda_needed const& need, std::size_t run) const;
+
     // The tokens the call minted are signed once its lease is given back (unsigned_tokens).
-    template <class Fn> json in_lease(access mode, call_info const& info, Fn& fn) const
+    template <class Fn>
+    json in_lease(access mode, call_info const& info, trigger_answers const& triggers, Fn& fn) const
     {
         unsigned_tokens tokens;
         json output;
         if (mode == access::read)
         {
             auto reader = store_.read();
-            output =
-                in_transaction_on(*reader, storage::transaction_mode::deferred, info, tokens, fn);
+            output = in_transaction_on(
+                *reader, storage::transaction_mode::deferred, info, tokens, triggers, fn
+            );
         }
         else
         {
             auto writer = store_.write();
-            output =
-                in_transaction_on(*writer, storage::transaction_mode::immediate, info, tokens, fn);
+            output = in_transaction_on(
+                *writer, storage::transaction_mode::immediate, info, tokens, triggers, fn
+            );
         }
         tokens.sign_into(output);
         return output;
@@ -141,7 +159,8 @@ public:
         key_stock& keys,
         std::string default_region,
         std::string account_id,
-        mail_sink* mail = nullptr
+        mail_sink* mail = nullptr,
+        lambda_invoker const* lambda = nullptr
     );
 
     // Runs one operation. Throws aws_error for every AWS-visible failure.

@@ -7,6 +7,7 @@
 #include "server/healthcheck.hpp"
 #include "server/ids.hpp"
 #include "server/key_stock.hpp"
+#include "server/lambda.hpp"
 #include "server/listener.hpp"
 #include "server/logger.hpp"
 #include "server/mailer.hpp"
@@ -34,6 +35,54 @@ using namespace cognitod;
 char const* read_env(char const* name)
 {
     return std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before any thread starts
+}
+
+// The key Lambda calls are signed with: the environment's AWS credentials, as the SDKs find them,
+// else a fixed test key (the local runtimes check none).
+auth::sigv4::credential lambda_credential()
+{
+    auto const env = [](char const* name, char const* fallback)
+    {
+        auto const* value = read_env(name);
+        return std::string{value != nullptr && *value != '\0' ? value : fallback};
+    };
+    auth::sigv4::credential key;
+    key.access_key_id = env("AWS_ACCESS_KEY_ID", "test");
+    key.secret_access_key = env("AWS_SECRET_ACCESS_KEY", "test");
+    key.session_token = env("AWS_SESSION_TOKEN", "");
+    return key;
+}
+
+// Without --lambda-endpoint, the calls of a pool with triggers fail: say which pools at start.
+void warn_of_unreachable_triggers(storage::store& store, logger const& log)
+{
+    auto const reader = store.read();
+    std::string names;
+    std::int64_t after = 0;
+    for (;;)
+    {
+        auto const page = reader->list_user_pools(after, 60);
+        for (auto const& pool : page)
+        {
+            auto const config = pool.settings->value("LambdaConfig", nlohmann::json::object());
+            if (!config.empty())
+            {
+                names += (names.empty() ? "" : ", ") + pool.id;
+            }
+            after = pool.seq;
+        }
+        if (page.size() < 60)
+        {
+            break;
+        }
+    }
+    if (!names.empty())
+    {
+        log.write(
+            log_level::warn,
+            "pools with Lambda triggers, whose calls will fail without --lambda-endpoint: " + names
+        );
+    }
 }
 
 std::string read_file(std::string const& path)
@@ -196,6 +245,20 @@ int run(config const& settings)
             "emails also go to smtp://" + settings.smtp_host + ":" + settings.smtp_port
         );
     }
+    std::optional<http_lambda_invoker> lambda;
+    if (!settings.lambda_endpoint.empty())
+    {
+        lambda.emplace(
+            http_lambda_invoker::parse_endpoint(settings.lambda_endpoint),
+            lambda_credential(),
+            settings.region
+        );
+        log.write(log_level::info, "Lambda triggers are called on " + settings.lambda_endpoint);
+    }
+    else
+    {
+        warn_of_unreachable_triggers(store, log);
+    }
     dispatcher const calls{
         model,
         store,
@@ -204,7 +267,8 @@ int run(config const& settings)
         keys,
         settings.region,
         settings.account_id,
-        mailer ? &*mailer : nullptr};
+        mailer ? &*mailer : nullptr,
+        lambda ? &*lambda : nullptr};
     fault_rules faults{model, std::random_device{}()};
     std::optional<throttle> limiter;
     if (settings.throttle_aws)

@@ -17,6 +17,8 @@
 namespace cognitod
 {
 
+class trigger_answers;
+
 // All a handler may touch. Built per request by the dispatcher: a transaction is open on store for
 // the whole call (on the writer, under the store's lock, for a write; on a reader for a read).
 struct request_context
@@ -33,6 +35,9 @@ struct request_context
     std::string issuer_base; // "http://<Host>" of the request: token issuers are built on it
     // The emails the call put in the outbox: handed to the mailer (--smtp) once it has committed.
     std::vector<storage::message> emails{};
+    // The triggers' answers earlier runs of the call received (operations/triggers); null where
+    // triggers are not called (seeds).
+    trigger_answers const* triggers = nullptr;
 };
 
 // A failure whose writes must stand: a wrong code counts against the code's attempts though the

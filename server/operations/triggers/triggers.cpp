@@ -1,0 +1,176 @@
+#include "server/operations/triggers/triggers.hpp"
+
+#include "server/json_read.hpp"
+#include "server/operations/common.hpp"
+
+namespace cognitod
+{
+
+namespace
+{
+
+std::optional<std::string> parameter_text(json const& object, char const* name)
+{
+    auto const it = object.find(name);
+    return it != object.end() && it->is_string() ? std::optional{it->get<std::string>()}
+                                                 : std::nullopt;
+}
+
+} // namespace
+
+lambda_result const*
+trigger_answers::find(std::string const& function, std::string const& event) const
+{
+    auto const it = answers_.find(std::pair{function, event});
+    return it == answers_.end() ? nullptr : &it->second;
+}
+
+void trigger_answers::put(
+    std::string const& function, std::string const& event, lambda_result answer
+)
+{
+    answers_.insert_or_assign(std::pair{function, event}, std::move(answer));
+}
+
+std::optional<json>
+call_trigger(request_context& ctx, storage::user_pool const& pool, trigger_event const& event)
+{
+    auto const config = pool.settings->value("LambdaConfig", json::object());
+    auto const arn = config.value(std::string{event.trigger}, std::string{});
+    if (arn.empty() || ctx.triggers == nullptr)
+    {
+        return std::nullopt;
+    }
+    json const payload{
+        {"version", "1"},
+        {"triggerSource", event.trigger_source},
+        {"region", pool_region(pool.id)},
+        {"userPoolId", pool.id},
+        {"userName", event.username},
+        {"callerContext",
+         {{"awsSdkVersion", "aws-sdk-unknown-unknown"}, {"clientId", event.client_id}}},
+        {"request", event.request},
+        {"response", event.response},
+    };
+    auto const text = payload.dump();
+    auto const* answer = ctx.triggers->find(arn, text);
+    if (answer == nullptr)
+    {
+        lambda_needed need;
+        need.function = arn;
+        need.event = text;
+        need.trigger = std::string{event.trigger};
+        throw need;
+    }
+    std::string const name{event.trigger};
+    switch (answer->what)
+    {
+    case lambda_result::kind::function_error:
+    {
+        auto const error = read_client_json(answer->payload);
+        auto const& value = error.value;
+        auto const message = error.result == client_json::outcome::read && value.is_object()
+                                 ? parameter_text(value, "errorMessage")
+                                 : std::nullopt;
+        throw errors::user_lambda_validation(
+            name + " failed with error " + message.value_or("unknown error") + "."
+        );
+    }
+    case lambda_result::kind::unreachable:
+    case lambda_result::kind::refused:
+        throw errors::unexpected_lambda(
+            name + " invocation failed due to error " + answer->detail + "."
+        );
+    case lambda_result::kind::answered:
+        break;
+    }
+    auto const read = read_client_json(answer->payload);
+    auto const& answered = read.value;
+    if (read.result != client_json::outcome::read || !answered.is_object() ||
+        !answered.contains("response") ||
+        !(answered.at("response").is_object() || answered.at("response").is_null()))
+    {
+        throw errors::invalid_lambda_response("Unrecognizable lambda output");
+    }
+    auto response = answered.at("response");
+    return response.is_null() ? json::object() : response;
+}
+
+json user_attributes_of(storage::user const& u)
+{
+    json out = json::object();
+    for (auto const& a : u.attributes)
+    {
+        out[a.name] = a.value;
+    }
+    return out;
+}
+
+json client_metadata_of(json const& input)
+{
+    auto const it = input.find("ClientMetadata");
+    return it != input.end() && it->is_object() ? *it : json::object();
+}
+
+trigger_event pre_sign_up_event(
+    std::string source, std::string username, std::string client_id, json const& input
+)
+{
+    trigger_event event{"PreSignUp", std::move(source), std::move(username), std::move(client_id)};
+    auto const map_of = [&](char const* member) -> json
+    {
+        auto const list = input.find(member);
+        if (list == input.end() || !list->is_array())
+        {
+            return nullptr;
+        }
+        json out = json::object();
+        for (auto const& a : *list)
+        {
+            out[a.at("Name").get<std::string>()] = a.value("Value", "");
+        }
+        return out;
+    };
+    auto attributes = map_of("UserAttributes");
+    event.request = {
+        {"userAttributes", attributes.is_null() ? json::object() : std::move(attributes)},
+        {"validationData", map_of("ValidationData")},
+        {"clientMetadata", client_metadata_of(input)},
+    };
+    event.response = {
+        {"autoConfirmUser", false}, {"autoVerifyEmail", false}, {"autoVerifyPhone", false}};
+    return event;
+}
+
+void post_confirmation(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::int64_t user_id,
+    std::string source,
+    std::string client_id,
+    json const& input
+)
+{
+    auto const u = ctx.store.find_user_by_id(user_id);
+    if (!u)
+    {
+        return;
+    }
+    trigger_event event{"PostConfirmation", std::move(source), u->username, std::move(client_id)};
+    auto attributes = user_attributes_of(*u);
+    attributes["cognito:user_status"] = u->status;
+    event.request = {
+        {"userAttributes", std::move(attributes)},
+        {"clientMetadata", client_metadata_of(input)},
+    };
+    try
+    {
+        call_trigger(ctx, pool, event);
+    }
+    catch (aws_error const& e)
+    {
+        throw committed_error{e};
+    }
+}
+
+} // namespace cognitod
