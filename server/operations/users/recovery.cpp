@@ -1,6 +1,7 @@
 // ForgotPassword, ConfirmForgotPassword and AdminResetUserPassword: a code to the channel the
 // pool's AccountRecoverySetting chooses, then a new password with it.
 #include "server/operations/common.hpp"
+#include "server/operations/triggers/triggers.hpp"
 #include "server/operations/users/accounts.hpp"
 #include "server/operations/users/delivery.hpp"
 
@@ -47,6 +48,9 @@ json confirm_forgot_password(request_context& ctx, json const& input)
     use_code(ctx, *u, "FORGOT_PASSWORD", input.at("ConfirmationCode").get<std::string>());
     // A policy refusal below rolls the code's use back with the rest of the call.
     set_password(ctx, target.pool, *u, input.at("Password").get<std::string>());
+    post_confirmation(
+        ctx, target.pool, u->id, "PostConfirmation_ConfirmForgotPassword", target.client.id, input
+    );
     return json::object();
 }
 

@@ -2,6 +2,7 @@
 // themselves up starts UNCONFIRMED and is confirmed by the code sent to the attribute the pool
 // auto-verifies, or by an administrator.
 #include "server/operations/common.hpp"
+#include "server/operations/triggers/triggers.hpp"
 #include "server/operations/users/accounts.hpp"
 #include "server/operations/users/delivery.hpp"
 #include "server/operations/users/users.hpp"
@@ -13,6 +14,22 @@ namespace cognitod
 
 namespace
 {
+
+// Sets an attribute (a _verified flag) to "true".
+void set_true(std::vector<storage::attribute>& attributes, std::string const& name)
+{
+    auto it = std::find_if(
+        attributes.begin(), attributes.end(), [&](auto const& a) { return a.name == name; }
+    );
+    if (it == attributes.end())
+    {
+        attributes.push_back({name, "true"});
+    }
+    else
+    {
+        it->value = "true";
+    }
+}
 
 // Confirms an UNCONFIRMED user: their status, and the attribute the code went to as verified.
 // Without force, a verified alias another user holds is AliasExistsException; with it, the alias
@@ -29,17 +46,7 @@ void confirm(
     if (verified_attribute)
     {
         auto const flag = *verified_attribute + "_verified";
-        auto it = std::find_if(
-            attributes.begin(), attributes.end(), [&](auto const& a) { return a.name == flag; }
-        );
-        if (it == attributes.end())
-        {
-            attributes.push_back({flag, "true"});
-        }
-        else
-        {
-            it->value = "true";
-        }
+        set_true(attributes, flag);
         auto const value = u.attribute_value(*verified_attribute);
         if (force && value)
         {
@@ -97,6 +104,9 @@ json sign_up(request_context& ctx, json const& input)
     }
     bool const named_by_attribute =
         !pool.settings->value("UsernameAttributes", json::array()).empty();
+    // PreSignUp may refuse, or confirm the user and verify their email and phone number.
+    auto const pre = pre_sign_up_event("PreSignUp_SignUp", username, target.client.id, input);
+    auto const answer = call_trigger(ctx, pool, pre);
     new_user spec;
     spec.username = username;
     spec.attributes = list_member(input, "UserAttributes");
@@ -126,6 +136,26 @@ json sign_up(request_context& ctx, json const& input)
         }
         throw;
     }
+    if (answer && answer->value("autoConfirmUser", false) == true)
+    {
+        auto const flag = [&](char const* member) { return answer->value(member, false) == true; };
+        confirm(
+            ctx,
+            pool,
+            u,
+            flag("autoVerifyEmail") && u.attribute_value("email")
+                ? std::optional<std::string>{"email"}
+                : std::nullopt,
+            false
+        );
+        if (flag("autoVerifyPhone") && u.attribute_value("phone_number"))
+        {
+            auto attributes = ctx.store.find_user_by_id(u.id).value().attributes;
+            set_true(attributes, "phone_number_verified");
+            ctx.store.replace_attributes(u.id, attributes);
+        }
+        return {{"UserConfirmed", true}, {"UserSub", u.sub}};
+    }
     json out{{"UserConfirmed", false}, {"UserSub", u.sub}};
     if (auto to = sign_up_channel(pool, u))
     {
@@ -145,6 +175,9 @@ json confirm_sign_up(request_context& ctx, json const& input)
     }
     auto const code = use_code(ctx, *u, "SIGN_UP", input.at("ConfirmationCode").get<std::string>());
     confirm(ctx, target.pool, *u, code.pending_value, input.value("ForceAliasCreation", false));
+    post_confirmation(
+        ctx, target.pool, u->id, "PostConfirmation_ConfirmSignUp", target.client.id, input
+    );
     return json::object();
 }
 
@@ -187,6 +220,9 @@ json admin_confirm_sign_up(request_context& ctx, json const& input)
     ctx.store.delete_code(u.id, "SIGN_UP");
     // An administrator's confirmation verifies nothing: no code reached any attribute.
     confirm(ctx, pool, u, std::nullopt, false);
+    post_confirmation(
+        ctx, pool, u.id, "PostConfirmation_ConfirmSignUp", std::string{no_client}, input
+    );
     return json::object();
 }
 

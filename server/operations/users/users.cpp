@@ -6,6 +6,7 @@
 #include "server/operations/common.hpp"
 #include "server/operations/mfa/mfa.hpp"
 #include "server/operations/pools/pool_schema.hpp"
+#include "server/operations/triggers/triggers.hpp"
 #include "server/operations/users/delivery.hpp"
 #include "server/operations/users/user_filter.hpp"
 
@@ -172,6 +173,13 @@ json admin_create_user(request_context& ctx, json const& input)
         invite(ctx, pool, u, password, input);
         return {{"User", user_type(u)}};
     }
+    // PreSignUp may refuse; an administrator's user starts as AdminCreateUser makes it whatever
+    // the function answers.
+    call_trigger(
+        ctx,
+        pool,
+        pre_sign_up_event("PreSignUp_AdminCreateUser", username, std::string{no_client}, input)
+    );
     new_user spec;
     spec.username = username;
     spec.attributes = list_member(input, "UserAttributes");
