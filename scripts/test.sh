@@ -64,8 +64,9 @@ echo "== clang-tidy (.clang-tidy's checks on server/, storage/ and schema/; unch
 echo "== fuzzing (each target ${FUZZ_SECONDS:-60} s)"
 FUZZ_BUILD="$build" "$root/scripts/fuzz.sh"
 
-echo "== end-to-end tests in JavaScript (amazon-cognito-identity-js, AWS SDK v3)"
+echo "== end-to-end tests in JavaScript (amazon-cognito-identity-js, AWS SDK v3, openid-client; triggers on serverless-offline)"
 (cd "$root/tests/e2e/js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+(cd "$root/tests/e2e/lambda" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 COGNITOD_BIN="$build/cognitod" NODE_NO_WARNINGS=1 node --test "$root/tests/e2e/js/"
 
 echo "== end-to-end tests"
