@@ -287,20 +287,24 @@ aws_json::response app::answer(
             operation = std::string{path};
             res = handle_discovery(req, request_id, local_address);
         }
-        else if (auto const route = find_hosted_route(req))
-        {
-            operation = std::string{path};
-            res = handle_hosted(services_, req, *route, request_id, local_address);
-        }
         else if (path != "/")
         {
-            res = aws_json::encode_json(
-                http::status::not_found,
-                {{"__type", "NotFoundException"},
-                 {"message", "No such resource: " + std::string{path}}},
-                request_id,
-                req.version()
-            );
+            // A pool domain's endpoints; looked for only off the AWS endpoint's path.
+            if (auto const route = find_hosted_route(req))
+            {
+                operation = std::string{path};
+                res = handle_hosted(services_, req, *route, request_id, local_address);
+            }
+            else
+            {
+                res = aws_json::encode_json(
+                    http::status::not_found,
+                    {{"__type", "NotFoundException"},
+                     {"message", "No such resource: " + std::string{path}}},
+                    request_id,
+                    req.version()
+                );
+            }
         }
         else if (req.method() == http::verb::options)
         {
