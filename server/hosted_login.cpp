@@ -6,6 +6,7 @@
 #include "server/operations/sign_in/sign_in.hpp"
 #include "server/query_string.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace cognitod
@@ -16,21 +17,6 @@ namespace
 
 constexpr std::string_view login_cookie = "cognito";
 constexpr std::string_view csrf_cookie = "XSRF-TOKEN";
-
-constexpr std::array<std::string_view, 7> endpoints{
-    "oauth2/authorize",
-    "oauth2/token",
-    "oauth2/userInfo",
-    "oauth2/revoke",
-    "login",
-    "logout",
-    "error",
-};
-
-bool is_endpoint(std::string_view path)
-{
-    return std::find(endpoints.begin(), endpoints.end(), path) != endpoints.end();
-}
 
 // The domain a Host names: <prefix>.auth.<region>.amazoncognito.com and <prefix>.localhost name
 // a prefix domain; any other name with a dot that is not an address, a custom domain.
@@ -343,7 +329,6 @@ read_request(aws_json::request const& req, hosted_route const& route, std::strin
     out.login_cookie = cookie(req, login_cookie);
     if (auto const authorization = req.find(http::field::authorization); authorization != req.end())
     {
-        out.authorization_header = true;
         std::string_view const value = authorization->value();
         out.basic = basic_credentials(value);
         if (value.starts_with("Bearer "))
@@ -447,6 +432,27 @@ constexpr std::array<endpoint_entry, 9> endpoint_table{{
     {"error", http::verb::get, nullptr, access::read},
 }};
 
+bool is_endpoint(std::string_view path)
+{
+    return std::any_of(
+        endpoint_table.begin(), endpoint_table.end(), [&](auto const& e) { return e.path == path; }
+    );
+}
+
+// The Allow header of a method an endpoint does not take: the methods it does.
+std::string allowed_methods(std::string_view path)
+{
+    std::string out;
+    for (auto const& e : endpoint_table)
+    {
+        if (e.path == path)
+        {
+            out += (out.empty() ? "" : ", ") + std::string{http::to_string(e.method)};
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 std::optional<hosted_route> find_hosted_route(aws_json::request const& req)
@@ -499,13 +505,7 @@ aws_json::response handle_hosted(
             request_id,
             version
         );
-        res.set(
-            http::field::allow,
-            route.endpoint == "oauth2/userInfo" ? "GET, POST"
-            : route.endpoint == "login"         ? "GET, POST"
-            : route.endpoint.starts_with("oauth2/") && route.endpoint != "oauth2/authorize" ? "POST"
-                                                                                            : "GET"
-        );
+        res.set(http::field::allow, allowed_methods(route.endpoint));
         return res;
     }
     auto const origin = addressed_origin(req, local_address);

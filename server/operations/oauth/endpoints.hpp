@@ -23,7 +23,6 @@ struct oauth_request
     // Authorization: Basic (client_secret_basic), decoded into client id and secret.
     std::optional<std::pair<std::string, std::string>> basic;
     std::optional<std::string> bearer; // Authorization: Bearer
-    bool authorization_header = false; // an Authorization header of any kind was sent
 };
 
 // An outcome is a JSON object with one of:
