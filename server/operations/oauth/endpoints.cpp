@@ -120,38 +120,48 @@ struct authorization
     std::optional<std::string> code_challenge;
 };
 
-// The scopes an authorization grants: those asked that the client has, or all the client's when
-// none is asked. phone, email and profile need openid.
-std::optional<std::string>
-granted_scope(storage::app_client const& client, oauth_request const& req)
+std::vector<std::string> client_scopes(storage::app_client const& client)
 {
-    std::vector<std::string> allowed;
-    if (auto const it = client.settings.find("AllowedOAuthScopes"); it != client.settings.end())
+    std::vector<std::string> out;
+    for (auto const& s : client.settings.value("AllowedOAuthScopes", json::array()))
     {
-        for (auto const& s : *it)
-        {
-            allowed.push_back(s.get<std::string>());
-        }
+        out.push_back(s.get<std::string>());
     }
-    auto const asked = split_scope(param(req, "scope").value_or(""));
+    return out;
+}
+
+// The scopes asked that allowed lists, in the order asked (a scope the client lacks is ignored);
+// all of allowed when none is asked.
+std::vector<std::string>
+kept_scopes(std::vector<std::string> const& asked, std::vector<std::string> const& allowed)
+{
     if (asked.empty())
     {
-        return allowed.empty() ? std::nullopt : std::optional{join_scope(allowed)};
+        return allowed;
     }
-    auto const has = [&](std::string_view s)
-    { return std::find(asked.begin(), asked.end(), s) != asked.end(); };
-    if (!has("openid") && (has("phone") || has("email") || has("profile")))
-    {
-        return std::nullopt;
-    }
-    std::vector<std::string> granted;
+    std::vector<std::string> kept;
     for (auto const& s : asked)
     {
         if (std::find(allowed.begin(), allowed.end(), s) != allowed.end())
         {
-            granted.push_back(s);
+            kept.push_back(s);
         }
     }
+    return kept;
+}
+
+// The scopes an authorization grants; nullopt for none. phone, email and profile need openid.
+std::optional<std::string>
+granted_scope(storage::app_client const& client, oauth_request const& req)
+{
+    auto const asked = split_scope(param(req, "scope").value_or(""));
+    auto const has = [&](std::string_view s)
+    { return std::find(asked.begin(), asked.end(), s) != asked.end(); };
+    if (!asked.empty() && !has("openid") && (has("phone") || has("email") || has("profile")))
+    {
+        return std::nullopt;
+    }
+    auto const granted = kept_scopes(asked, client_scopes(client));
     return granted.empty() ? std::nullopt : std::optional{join_scope(granted)};
 }
 
@@ -239,7 +249,7 @@ signed_in_user(request_context& ctx, storage::user_pool const& pool, oauth_reque
 }
 
 // The end of an authorization: a code in the redirect_uri's query, or (implicit grant) the
-// tokens in its fragment.
+// tokens in its fragment. The caller has cleared the expired codes and sessions.
 json complete(
     request_context& ctx, authorization const& a, storage::user const& u, std::int64_t auth_time
 )
@@ -257,7 +267,6 @@ json complete(
         c.code_challenge = a.code_challenge;
         c.auth_time = auth_time;
         c.expires = ctx.now_ms + code_life_ms;
-        ctx.store.delete_expired_oauth_state(ctx.now_ms);
         ctx.store.insert_authorization_code(c);
         json query{{"code", code}};
         if (a.state)
@@ -398,27 +407,9 @@ json client_credentials_grant(
     {
         return token_error("unauthorized_client");
     }
-    std::vector<std::string> custom;
-    for (auto const& s : target.client.settings.value("AllowedOAuthScopes", json::array()))
-    {
-        if (s.get_ref<std::string const&>().find('/') != std::string::npos)
-        {
-            custom.push_back(s.get<std::string>());
-        }
-    }
-    auto const asked = split_scope(param(req, "scope").value_or(""));
-    std::vector<std::string> granted;
-    for (auto const& s : asked)
-    {
-        if (std::find(custom.begin(), custom.end(), s) != custom.end())
-        {
-            granted.push_back(s);
-        }
-    }
-    if (asked.empty())
-    {
-        granted = custom;
-    }
+    auto custom = client_scopes(target.client);
+    std::erase_if(custom, [](std::string const& s) { return s.find('/') == std::string::npos; });
+    auto const granted = kept_scopes(split_scope(param(req, "scope").value_or("")), custom);
     if (granted.empty())
     {
         return token_error("invalid_scope");
@@ -501,6 +492,7 @@ json oauth_authorize(request_context& ctx, oauth_request const& req)
             auto const a = read_authorization(ctx, req);
             if (auto const user = signed_in_user(ctx, a.target.pool, req))
             {
+                ctx.store.delete_expired_oauth_state(ctx.now_ms);
                 return complete(ctx, a, user->first, user->second);
             }
             return json{
