@@ -194,14 +194,7 @@ make_identity_provider(request_context& ctx, storage::user_pool const& pool, jso
         // Without a mapping, the provider's subject becomes the username.
         {"AttributeMapping", input.value("AttributeMapping", json{{"username", "sub"}})},
         {"IdpIdentifiers", identifiers}};
-    storage::pool_object o;
-    o.pool_seq = pool.seq;
-    o.kind = identity_provider_kind;
-    o.name = name;
-    o.body = body.dump();
-    o.created = o.last_modified = ctx.now_ms;
-    o.seq = ctx.store.insert_pool_object(o);
-    return o;
+    return add_pool_object(ctx, pool, identity_provider_kind, name, body.dump());
 }
 
 namespace

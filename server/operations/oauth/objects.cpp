@@ -283,11 +283,24 @@ make_resource_server(request_context& ctx, storage::user_pool const& pool, json 
             " resource servers."
         );
     }
+    return add_pool_object(
+        ctx, pool, resource_server_kind, identifier, resource_server_body(input)
+    );
+}
+
+storage::pool_object add_pool_object(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::string_view kind,
+    std::string name,
+    std::string body
+)
+{
     storage::pool_object o;
     o.pool_seq = pool.seq;
-    o.kind = resource_server_kind;
-    o.name = identifier;
-    o.body = resource_server_body(input);
+    o.kind = kind;
+    o.name = std::move(name);
+    o.body = std::move(body);
     o.created = o.last_modified = ctx.now_ms;
     o.seq = ctx.store.insert_pool_object(o);
     return o;

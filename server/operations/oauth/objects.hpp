@@ -32,6 +32,15 @@ inline constexpr std::string_view resource_server_kind = "resource_server";
 inline constexpr std::string_view identity_provider_kind = "identity_provider";
 inline constexpr std::string_view ui_customization_kind = "ui_customization";
 
+// Inserts a new object of the pool: created and last modified now.
+storage::pool_object add_pool_object(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    std::string_view kind,
+    std::string name,
+    std::string body
+);
+
 // The pool's identity provider that lists identifier in its IdpIdentifiers, if any.
 std::optional<storage::pool_object> provider_by_identifier(
     request_context& ctx, storage::user_pool const& pool, std::string const& identifier

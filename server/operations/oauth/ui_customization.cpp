@@ -82,25 +82,18 @@ json set_ui_customization(request_context& ctx, json const& input)
     {
         body["ImageUrl"] = image_url(image->get<std::string>());
     }
-    auto existing = ctx.store.find_pool_object(pool.seq, ui_customization_kind, key);
-    storage::pool_object o;
-    if (existing)
+    auto o = ctx.store.find_pool_object(pool.seq, ui_customization_kind, key);
+    if (o)
     {
-        o = std::move(*existing);
-        o.body = body.dump();
-        o.last_modified = ctx.now_ms;
-        ctx.store.update_pool_object(o);
+        o->body = body.dump();
+        o->last_modified = ctx.now_ms;
+        ctx.store.update_pool_object(*o);
     }
     else
     {
-        o.pool_seq = pool.seq;
-        o.kind = ui_customization_kind;
-        o.name = key;
-        o.body = body.dump();
-        o.created = o.last_modified = ctx.now_ms;
-        o.seq = ctx.store.insert_pool_object(o);
+        o = add_pool_object(ctx, pool, ui_customization_kind, key, body.dump());
     }
-    return {{"UICustomization", customization_type(pool, o)}};
+    return {{"UICustomization", customization_type(pool, *o)}};
 }
 
 // The client's own customization, else the pool's (ALL), else an empty shape.
