@@ -92,7 +92,7 @@ json dispatcher::invoke(std::string_view operation, json const& input, call_info
     }
 
     auto call = [&](request_context& ctx) { return op.handler(ctx, input); };
-    return in_transaction(op.mode, info, call);
+    return in_transaction(op.mode, info, call, &input);
 }
 
 json dispatcher::run(

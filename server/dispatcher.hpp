@@ -50,6 +50,13 @@ class dispatcher
     lambda_invoker const* lambda_ = nullptr;
     std::unordered_map<std::string_view, entry> operations_;
 
+    // What the runs of one call share: the triggers' answers, and the ids the runs draw.
+    struct call_runs
+    {
+        trigger_answers triggers;
+        replayed_ids ids;
+    };
+
     // Builds the request's context and runs fn in one transaction on q; a throw rolls it back.
     template <class Fn>
     json in_transaction_on(
@@ -57,13 +64,13 @@ class dispatcher
         storage::transaction_mode mode,
         call_info const& info,
         unsigned_tokens& tokens,
-        trigger_answers const& triggers,
+        call_runs& runs,
         Fn&& fn
     ) const
     {
         request_context ctx{
             q,
-            ids_,
+            runs.ids,
             keys_,
             tokens,
             clock_.now_ms(),
@@ -73,7 +80,7 @@ class dispatcher
             info.source_ip,
             info.issuer_base,
         };
-        ctx.triggers = &triggers;
+        ctx.triggers = &runs.triggers;
         storage::transaction tx{q.db(), mode};
         json output;
         try
@@ -101,14 +108,20 @@ class dispatcher
     // gone); reads run on a read lease (BEGIN DEFERRED), beside the writer, where a write fails.
     // A call that finds its pool without signing keys runs again once they are made, which
     // happens with no lease held (key_stock).
-    template <class Fn> json in_transaction(access mode, call_info const& info, Fn& fn) const
+    // input: the call's, for the triggers' events (null for a call made without one). Each run
+    // draws the ids the run before drew (replayed_ids), so a run builds the same state and the
+    // same events from them.
+    template <class Fn>
+    json
+    in_transaction(access mode, call_info const& info, Fn& fn, json const* input = nullptr) const
     {
-        trigger_answers triggers;
+        call_runs runs{trigger_answers{input}, replayed_ids{ids_}};
         for (std::size_t run = 0;; ++run)
         {
+            runs.ids.rewind();
             try
             {
-                return in_lease(mode, info, triggers, fn);
+                return in_lease(mode, info, runs, fn);
             }
             catch (keys_needed const& need)
             {
@@ -116,7 +129,7 @@ class dispatcher
             }
             catch (lambda_needed const& need)
             {
-                triggers.put(need.function, need.event, call_lambda(need, run));
+                runs.triggers.put(need.function, need.event, call_lambda(need, run));
             }
         }
     }
@@ -127,7 +140,7 @@ class dispatcher
 
     // The tokens the call minted are signed once its lease is given back (unsigned_tokens).
     template <class Fn>
-    json in_lease(access mode, call_info const& info, trigger_answers const& triggers, Fn& fn) const
+    json in_lease(access mode, call_info const& info, call_runs& runs, Fn& fn) const
     {
         unsigned_tokens tokens;
         json output;
@@ -135,14 +148,14 @@ class dispatcher
         {
             auto reader = store_.read();
             output = in_transaction_on(
-                *reader, storage::transaction_mode::deferred, info, tokens, triggers, fn
+                *reader, storage::transaction_mode::deferred, info, tokens, runs, fn
             );
         }
         else
         {
             auto writer = store_.write();
             output = in_transaction_on(
-                *writer, storage::transaction_mode::immediate, info, tokens, triggers, fn
+                *writer, storage::transaction_mode::immediate, info, tokens, runs, fn
             );
         }
         tokens.sign_into(output);

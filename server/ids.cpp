@@ -153,4 +153,36 @@ std::string counting_ids::bytes(std::size_t n)
     return std::string(n, static_cast<char>(next_++));
 }
 
+template <class Make> std::string replayed_ids::draw(std::string asked, Make&& make)
+{
+    if (next_ < drawn_.size() && drawn_[next_].first == asked)
+    {
+        return drawn_[next_++].second;
+    }
+    // A run that asks for something else from here on draws afresh.
+    drawn_.resize(next_);
+    drawn_.emplace_back(std::move(asked), make());
+    return drawn_[next_++].second;
+}
+
+std::string replayed_ids::uuid()
+{
+    return draw("uuid", [&] { return source_.uuid(); });
+}
+
+std::string replayed_ids::alphanumeric(std::size_t n)
+{
+    return draw("alphanumeric " + std::to_string(n), [&] { return source_.alphanumeric(n); });
+}
+
+std::string replayed_ids::lower_alphanumeric(std::size_t n)
+{
+    return draw("lower " + std::to_string(n), [&] { return source_.lower_alphanumeric(n); });
+}
+
+std::string replayed_ids::bytes(std::size_t n)
+{
+    return draw("bytes " + std::to_string(n), [&] { return source_.bytes(n); });
+}
+
 } // namespace cognitod

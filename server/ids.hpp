@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cognitod
 {
@@ -59,6 +61,27 @@ public:
 class random_ids final : public id_source
 {
 public:
+    std::string uuid() override;
+    std::string alphanumeric(std::size_t n) override;
+    std::string lower_alphanumeric(std::size_t n) override;
+    std::string bytes(std::size_t n) override;
+};
+
+// The ids of a call that runs again (the dispatcher runs it once more when a trigger's answer or a
+// pool's signing keys have come): after rewind(), a run draws the ids the runs before it drew, in
+// the same order, so what it builds from them (a new user's sub, and the events that carry it) is
+// what they built; what it draws beyond them is new. One per call, on the call's thread.
+class replayed_ids final : public id_source
+{
+    id_source& source_;
+    std::vector<std::pair<std::string, std::string>> drawn_; // (what was asked, the id)
+    std::size_t next_ = 0;
+
+    template <class Make> std::string draw(std::string asked, Make&& make);
+
+public:
+    explicit replayed_ids(id_source& source) : source_(source) {}
+    void rewind() { next_ = 0; }
     std::string uuid() override;
     std::string alphanumeric(std::size_t n) override;
     std::string lower_alphanumeric(std::size_t n) override;
