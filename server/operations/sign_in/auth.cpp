@@ -113,6 +113,8 @@ constexpr std::array flows{
     flow_entry{"USER_SRP_AUTH", true, true, &start_srp},
     flow_entry{"REFRESH_TOKEN_AUTH", true, true, &start_refresh},
     flow_entry{"REFRESH_TOKEN", true, true, &start_refresh},
+    flow_entry{"CUSTOM_AUTH", true, true, &start_custom_auth},
+    flow_entry{"USER_AUTH", true, true, &start_user_auth},
 };
 
 json start(request_context& ctx, client_and_pool const& target, json const& input, caller who)

@@ -4,6 +4,7 @@
 
 #include "server/auth/encoding.hpp"
 #include "server/operations/common.hpp"
+#include "server/operations/triggers/triggers.hpp"
 
 #include <algorithm>
 #include <array>
@@ -46,6 +47,10 @@ constexpr std::array challenges{
     challenge_entry{"DEVICE_SRP_AUTH", found_by::session, &answer_device_srp_auth},
     challenge_entry{
         "DEVICE_PASSWORD_VERIFIER", found_by::session, &answer_device_password_verifier},
+    challenge_entry{"CUSTOM_CHALLENGE", found_by::session, &answer_custom_challenge},
+    challenge_entry{"SELECT_CHALLENGE", found_by::session, &answer_select_challenge},
+    challenge_entry{"EMAIL_OTP", found_by::session, &answer_one_time_code},
+    challenge_entry{"SMS_OTP", found_by::session, &answer_one_time_code},
 };
 
 challenge_entry const* find_entry(std::string_view name)
@@ -152,22 +157,40 @@ std::string const& simulation_key(request_context& ctx)
     return key;
 }
 
+// What PreTokenGeneration hears a sign-in's tokens are for: TokenGeneration_<source>.
+std::string_view token_source(proof::step last)
+{
+    switch (last)
+    {
+    case proof::step::new_password:
+        return "NewPasswordChallenge";
+    case proof::step::device:
+        return "AuthenticateDevice";
+    default:
+        return "Authentication";
+    }
+}
+
 // Tokens for a user who has proven who they are, bound to the presented or a new device:
-// {"ChallengeParameters": {}, "AuthenticationResult": ...}. On the hosted login, the user alone:
-// {"SignedInUser": id}; the authorization it completes decides what to issue.
+// {"ChallengeParameters": {}, "AuthenticationResult": ...}, once PostAuthentication lets them
+// in. On the hosted login, the user alone: {"SignedInUser": id}; the authorization it completes
+// decides what to issue.
 json tokens(
     request_context& ctx,
     client_and_pool const& target,
-    storage::user const& u,
+    proof const& p,
     std::optional<std::string> const& presented_device
 )
 {
+    auto const& u = p.user;
     if (target.hosted)
     {
+        post_authentication(ctx, target.pool, u, target.client.id, false);
         return {{"SignedInUser", u.id}};
     }
     auto const binding = bind_device(ctx, target.pool, u, presented_device);
-    auto result = issue_tokens(ctx, target, u, binding.device_key);
+    post_authentication(ctx, target.pool, u, target.client.id, binding.new_device.has_value());
+    auto result = issue_tokens(ctx, target, u, binding.device_key, token_source(p.proved));
     add_new_device(result, binding);
     return {{"ChallengeParameters", json::object()}, {"AuthenticationResult", std::move(result)}};
 }
@@ -184,14 +207,7 @@ json device_proof_or_tokens(
     {
         return device_srp_challenge(ctx, target, p.user, *remembered);
     }
-    return tokens(ctx, target, p.user, p.state.device_key);
-}
-
-json device_proof_or_tokens(request_context& ctx, client_and_pool const& target, proof const& p)
-{
-    return device_proof_or_tokens(
-        ctx, target, p, remembered_device(ctx, target.pool, p.user, p.state.device_key)
-    );
+    return tokens(ctx, target, p, p.state.device_key);
 }
 
 std::optional<std::string> hex_member(json const& stored, char const* name)
@@ -216,6 +232,14 @@ json sign_in_state::to_json() const
     if (!sms_code.empty())
     {
         out["code"] = sms_code;
+    }
+    if (custom)
+    {
+        out["custom"] = {
+            {"session", custom->session},
+            {"private", custom->private_parameters},
+            {"metadata", custom->metadata},
+        };
     }
     return out;
 }
@@ -242,7 +266,29 @@ sign_in_state sign_in_state::from_json(json const& stored)
         };
     }
     state.sms_code = parameter(stored, "code").value_or("");
+    if (auto it = stored.find("custom"); it != stored.end() && it->is_object())
+    {
+        custom_rounds rounds;
+        rounds.session = it->value("session", json::array());
+        rounds.private_parameters = it->value("private", json::object());
+        rounds.metadata = it->value("metadata", std::string{});
+        state.custom = std::move(rounds);
+    }
     return state;
+}
+
+json device_proof_or_tokens(request_context& ctx, client_and_pool const& target, proof const& p)
+{
+    return device_proof_or_tokens(
+        ctx, target, p, remembered_device(ctx, target.pool, p.user, p.state.device_key)
+    );
+}
+
+void begin_authentication(
+    request_context& ctx, client_and_pool const& target, storage::user const& u
+)
+{
+    pre_authentication(ctx, target.pool, u, target.client.id);
 }
 
 json advance(request_context& ctx, client_and_pool const& target, proof const& p)
@@ -254,6 +300,11 @@ json advance(request_context& ctx, client_and_pool const& target, proof const& p
     case proof::step::password:
     {
         check_may_sign_in(p.user);
+        if (p.state.custom)
+        {
+            // CUSTOM_AUTH that began with SRP: the password is a round DefineAuthChallenge sees.
+            return define_next_round(ctx, target, p);
+        }
         if (p.user.status == "FORCE_CHANGE_PASSWORD")
         {
             check_temporary_password(ctx, p.user);
@@ -281,7 +332,16 @@ json advance(request_context& ctx, client_and_pool const& target, proof const& p
         return device_password_verifier_challenge(ctx, target, p);
     case proof::step::new_password:
     case proof::step::device:
-        return tokens(ctx, target, p.user, p.state.device_key);
+        return tokens(ctx, target, p, p.state.device_key);
+    case proof::step::custom_started:
+    case proof::step::custom_answered:
+        return define_next_round(ctx, target, p);
+    case proof::step::factor_chosen:
+        return one_time_code_challenge(ctx, target, p);
+    case proof::step::one_time_code:
+        // A code sent to the user's own email or phone is the sign-in's proof: no MFA follows.
+        check_may_sign_in(p.user);
+        return device_proof_or_tokens(ctx, target, p);
     }
     throw errors::internal_error();
 }

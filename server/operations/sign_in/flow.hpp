@@ -30,11 +30,20 @@ struct srp_exchange
     std::string secret_block; // base64, the SECRET_BLOCK sent with the challenge
 };
 
+// CUSTOM_AUTH's rounds, as its triggers see them, and what the open CUSTOM_CHALLENGE keeps.
+struct custom_rounds
+{
+    json session = json::array(); // [{challengeName, challengeResult, challengeMetadata}]
+    json private_parameters = json::object(); // CreateAuthChallenge's, for the answer's check
+    std::string metadata;                     // CreateAuthChallenge's challengeMetadata
+};
+
 struct sign_in_state
 {
     std::optional<std::string> device_key; // presented by the client, or the device proving itself
     std::optional<srp_exchange> srp;       // PASSWORD_VERIFIER, DEVICE_PASSWORD_VERIFIER
-    std::string sms_code;                  // SMS_MFA: the code sent
+    std::string sms_code;                  // SMS_MFA, EMAIL_OTP, SMS_OTP: the code sent
+    std::optional<custom_rounds> custom;   // a CUSTOM_AUTH sign-in
 
     json to_json() const;
     // What is missing, or of another type, is absent.
@@ -61,6 +70,10 @@ struct proof
         mfa,                // SMS_MFA or SOFTWARE_TOKEN_MFA answered with the right code
         device_srp_started, // DEVICE_SRP_AUTH answered with the device's SRP_A
         device,             // DEVICE_PASSWORD_VERIFIER: the remembered device's own secret
+        custom_started,     // CUSTOM_AUTH: the user exists; DefineAuthChallenge decides
+        custom_answered,    // CUSTOM_CHALLENGE answered, right or wrong (state.custom says)
+        factor_chosen,      // USER_AUTH: EMAIL_OTP or SMS_OTP chosen as the first factor
+        one_time_code,      // EMAIL_OTP or SMS_OTP answered with the code sent
     };
 
     proof(step what, storage::user who, sign_in_state carried = {})
@@ -72,7 +85,8 @@ struct proof
     storage::user user;
     sign_in_state state;    // carried on: the device key, and the SRP values of a started exchange
     std::string srp_a;      // *_srp_started: the client's SRP_A, bytes
-    std::string mfa_factor; // mfa_factor_chosen: SMS_MFA or SOFTWARE_TOKEN_MFA
+    std::string mfa_factor; // mfa_factor_chosen: SMS_MFA or SOFTWARE_TOKEN_MFA; factor_chosen:
+                            // EMAIL_OTP or SMS_OTP
     std::optional<storage::device> device; // device_srp_started: the device proving itself
 };
 
@@ -91,6 +105,9 @@ bool is_simulated_secret_block(request_context& ctx, std::string const& block);
 
 // The one place that decides a sign-in's next step.
 json advance(request_context& ctx, client_and_pool const& target, proof const& p);
+
+// Once the user has proven all a sign-in asks: the remembered device's own proof, else tokens.
+json device_proof_or_tokens(request_context& ctx, client_and_pool const& target, proof const& p);
 
 // RespondToAuthChallenge and AdminRespondToAuthChallenge once the client is known: finds the open
 // challenge, checks who answers, runs the challenge table's answer, then advance().
@@ -124,6 +141,10 @@ void open_challenge(
 // The answers, one per challenge (the table in flow.cpp names them), and the starts.
 // password.cpp
 proof prove_password(request_context& ctx, client_and_pool const& target, json const& params);
+// NotAuthorizedException "Incorrect username or password." unless password is the user's.
+void check_password(
+    storage::user_pool const& pool, storage::user const& u, std::string const& password
+);
 json new_password_challenge(
     request_context& ctx,
     client_and_pool const& target,
@@ -170,6 +191,33 @@ proof answer_select_mfa_type(
 );
 proof answer_mfa_code(
     request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+
+// custom_auth.cpp: CUSTOM_AUTH, driven by the pool's DefineAuthChallenge, CreateAuthChallenge and
+// VerifyAuthChallengeResponse.
+json start_custom_auth(request_context& ctx, client_and_pool const& target, json const& params);
+// After each round (the SRP_A and PASSWORD_VERIFIER of an SRP start, each CUSTOM_CHALLENGE
+// answer): DefineAuthChallenge's decision: the next challenge, tokens, or the sign-in refused.
+json define_next_round(request_context& ctx, client_and_pool const& target, proof const& p);
+proof answer_custom_challenge(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+
+// user_auth.cpp: USER_AUTH, the choice of a first factor among those the pool allows
+// (Policies.SignInPolicy.AllowedFirstAuthFactors) and the user can use.
+json start_user_auth(request_context& ctx, client_and_pool const& target, json const& params);
+proof answer_select_challenge(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+// The EMAIL_OTP or SMS_OTP challenge for p.mfa_factor, its code sent.
+json one_time_code_challenge(request_context& ctx, client_and_pool const& target, proof const& p);
+proof answer_one_time_code(
+    request_context& ctx, client_and_pool const& target, open_round& r, json const& responses
+);
+
+// The user a sign-in names, once found: PreAuthentication is called for them.
+void begin_authentication(
+    request_context& ctx, client_and_pool const& target, storage::user const& u
 );
 
 } // namespace cognitod

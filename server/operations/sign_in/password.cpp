@@ -30,12 +30,34 @@ std::vector<std::string> missing_required(storage::user_pool const& pool, storag
 
 } // namespace
 
+void check_password(
+    storage::user_pool const& pool, storage::user const& u, std::string const& password
+)
+{
+    auth::stored_password const stored{u.password_salt, u.password_verifier};
+    if (!auth::password_matches(stored, pool.id, u.username, password))
+    {
+        throw errors::not_authorized("Incorrect username or password.");
+    }
+}
+
 proof prove_password(request_context& ctx, client_and_pool const& target, json const& params)
 {
     auto const username = require_parameter(params, "USERNAME");
     auto const password = require_parameter(params, "PASSWORD");
     check_secret_hash(target.client, username, parameter(params, "SECRET_HASH"));
     auto u = find_user(ctx, target.pool, username);
+    bool migrated = false;
+    if (!u)
+    {
+        u = migrate_user(ctx, target, username, "_Authentication", password);
+        migrated = u.has_value();
+    }
+    if (migrated && u->status == "RESET_REQUIRED")
+    {
+        // The user is brought in, and must reset the password before signing in.
+        throw committed_error{errors::password_reset_required()};
+    }
     if (!u)
     {
         if (prevents_existence_errors(target.client))
@@ -44,12 +66,9 @@ proof prove_password(request_context& ctx, client_and_pool const& target, json c
         }
         throw errors::user_not_found();
     }
+    begin_authentication(ctx, target, *u);
     check_may_try_password(*u);
-    auth::stored_password const stored{u->password_salt, u->password_verifier};
-    if (!auth::password_matches(stored, target.pool.id, u->username, password))
-    {
-        throw errors::not_authorized("Incorrect username or password.");
-    }
+    check_password(target.pool, *u, password);
     sign_in_state state;
     state.device_key = parameter(params, "DEVICE_KEY");
     return {proof::step::password, std::move(*u), std::move(state)};

@@ -13,6 +13,12 @@ namespace cognitod
 namespace
 {
 
+json get_user_auth_factors(request_context& ctx, json const& input)
+{
+    auto const owner = authenticate(ctx, input.at("AccessToken").get<std::string>());
+    return user_auth_factors(owner.pool, owner.user);
+}
+
 json get_user(request_context& ctx, json const& input)
 {
     auto const owner = authenticate(ctx, input.value("AccessToken", std::string{}));
@@ -111,6 +117,7 @@ std::vector<operation_entry> session_operations()
 {
     return {
         {"GetUser", &get_user, access::read},
+        {"GetUserAuthFactors", &get_user_auth_factors, access::read},
         {"GlobalSignOut", &global_sign_out, access::write},
         {"AdminUserGlobalSignOut", &admin_user_global_sign_out, access::write},
         {"RevokeToken", &revoke_token, access::write},

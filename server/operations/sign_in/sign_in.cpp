@@ -4,6 +4,7 @@
 #include "server/operations/common.hpp"
 #include "server/operations/devices/devices.hpp"
 #include "server/operations/groups/groups.hpp"
+#include "server/operations/triggers/token_generation.hpp"
 
 namespace cognitod
 {
@@ -147,6 +148,7 @@ minted mint(
     client_and_pool const& target,
     storage::user const& u,
     storage::auth_session const& session,
+    std::string_view source,
     std::optional<std::string> const& nonce = std::nullopt
 )
 {
@@ -161,7 +163,7 @@ minted mint(
     auto const event_id = oauth ? std::string{} : ctx.ids.uuid();
 
     auto const membership = claims_for_groups(ctx, u.id);
-    std::vector<std::pair<std::string, json>> access{{"sub", u.sub}};
+    claim_list access{{"sub", u.sub}};
     if (!membership.groups.empty())
     {
         access.emplace_back("cognito:groups", membership.groups);
@@ -189,26 +191,9 @@ minted mint(
     access.emplace_back("jti", ctx.ids.uuid());
     access.emplace_back("username", u.username);
 
-    minted out;
-    out.expires_in = access_life;
-    auto access_payload = auth::java_hash_order(std::move(access));
-    std::vector<std::pair<std::string, json>> id;
-    if (oauth)
-    {
-        out.access =
-            auth::sign_jwt(keys->access, auth::jwt_signing_input(keys->access, access_payload));
-        if (!grants(session.scope, "openid"))
-        {
-            return out;
-        }
-        // OpenID Connect Core 3.1.3.6: the left half of the SHA-256 of the token's ASCII text.
-        id.emplace_back("at_hash", auth::base64url_encode(auth::sha256(out.access).substr(0, 16)));
-    }
-    else
-    {
-        out.access = ctx.tokens.add(keys->access, access_payload);
-    }
-    id.emplace_back("sub", u.sub);
+    // A sign-in through the OAuth 2.0 path without openid has no ID token.
+    bool const with_id = !oauth || grants(session.scope, "openid");
+    claim_list id{{"sub", u.sub}};
     if (!membership.groups.empty())
     {
         id.emplace_back("cognito:groups", membership.groups);
@@ -241,7 +226,32 @@ minted mint(
     // Attributes go in after the standard claims: where two share a hash bucket (jti, email),
     // Cognito's tokens show the standard claim first.
     add_attribute_claims(id, u, settings);
-    out.id = ctx.tokens.add(keys->id, auth::java_hash_order(std::move(id)));
+
+    customize_tokens(
+        ctx,
+        target.pool,
+        {source, &u, target.client.id, &membership},
+        access,
+        with_id ? &id : nullptr
+    );
+
+    minted out;
+    out.expires_in = access_life;
+    auto access_payload = auth::java_hash_order(std::move(access));
+    if (!oauth)
+    {
+        out.access = ctx.tokens.add(keys->access, access_payload);
+        out.id = ctx.tokens.add(keys->id, auth::java_hash_order(std::move(id)));
+        return out;
+    }
+    out.access =
+        auth::sign_jwt(keys->access, auth::jwt_signing_input(keys->access, access_payload));
+    if (with_id)
+    {
+        // OpenID Connect Core 3.1.3.6: the left half of the SHA-256 of the token's ASCII text.
+        id.emplace_back("at_hash", auth::base64url_encode(auth::sha256(out.access).substr(0, 16)));
+        out.id = ctx.tokens.add(keys->id, auth::java_hash_order(std::move(id)));
+    }
     return out;
 }
 
@@ -415,12 +425,13 @@ json issue_tokens(
     request_context& ctx,
     client_and_pool const& target,
     storage::user const& u,
-    std::string const& device_key
+    std::string const& device_key,
+    std::string_view source
 )
 {
     auto const [session, refresh_token] =
         open_session(ctx, target, u, device_key, {}, ctx.now_ms / 1000);
-    auto result = result_of(mint(ctx, target, u, session));
+    auto result = result_of(mint(ctx, target, u, session, source));
     result["RefreshToken"] = refresh_token;
     return result;
 }
@@ -435,7 +446,7 @@ json issue_oauth_tokens(
     auto const [session, refresh_token] =
         open_session(ctx, target, u, {}, grant.scope, grant.auth_time);
     return oauth_result(
-        mint(ctx, target, u, session, grant.nonce),
+        mint(ctx, target, u, session, "HostedAuth", grant.nonce),
         grant.with_refresh_token ? std::optional<std::string>{refresh_token} : std::nullopt
     );
 }
@@ -446,7 +457,7 @@ json refresh_oauth_tokens(
 {
     auto const [session, u] = find_refresh_session(ctx, target, refresh_token);
     check_refresh(ctx, session, u, std::nullopt);
-    return oauth_result(mint(ctx, target, u, session), std::nullopt);
+    return oauth_result(mint(ctx, target, u, session, "RefreshTokens"), std::nullopt);
 }
 
 json client_credentials_token(
@@ -457,7 +468,7 @@ json client_credentials_token(
     std::int64_t const now = ctx.now_ms / 1000;
     std::int64_t const life =
         lifetime(target.client.settings, "AccessTokenValidity", "AccessToken", 1, "hours");
-    std::vector<std::pair<std::string, json>> access{
+    claim_list access{
         {"sub", target.client.id},
         {"token_use", "access"},
         {"scope", scope},
@@ -469,6 +480,9 @@ json client_credentials_token(
         {"jti", ctx.ids.uuid()},
         {"client_id", target.client.id},
     };
+    customize_tokens(
+        ctx, target.pool, {"ClientCredentials", nullptr, target.client.id, nullptr}, access, nullptr
+    );
     return {
         {"access_token", ctx.tokens.add(keys->access, auth::java_hash_order(std::move(access)))},
         {"token_type", "Bearer"},
@@ -511,7 +525,7 @@ json refresh_tokens(
         }
     }
     check_refresh(ctx, session, u, device_key);
-    auto result = result_of(mint(ctx, target, u, session));
+    auto result = result_of(mint(ctx, target, u, session, "RefreshTokens"));
     auto const rotation = target.client.settings.value("RefreshTokenRotation", json::object());
     if (rotation.value("Feature", "DISABLED") == "ENABLED")
     {

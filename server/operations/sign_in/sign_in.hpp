@@ -44,12 +44,15 @@ secret_hash(std::string_view secret, std::string_view username, std::string_view
 std::string issuer(request_context const& ctx, storage::user_pool const& pool);
 
 // A fresh sign-in: a new auth session, its refresh token, and access and ID tokens bound to
-// device_key (empty: none). Returns AuthenticationResult.
+// device_key (empty: none). source: what PreTokenGeneration hears the tokens are for
+// ("Authentication", "NewPasswordChallenge", "AuthenticateDevice"). Returns
+// AuthenticationResult.
 json issue_tokens(
     request_context& ctx,
     client_and_pool const& target,
     storage::user const& u,
-    std::string const& device_key
+    std::string const& device_key,
+    std::string_view source
 );
 
 // Whether a space-separated scope lists name.
@@ -157,6 +160,23 @@ token_owner authenticate(request_context& ctx, std::string const& access_token);
 // authenticate()'s checks of the token itself (signature, expiry, revocation, the user's
 // existence and enabled state), whatever its scope and the user's status: for /oauth2/userInfo.
 token_owner verify_access_token(request_context& ctx, std::string const& access_token);
+
+// UserMigration (users/migration.cpp): the user the pool's function brings in from a legacy store
+// when username names none, created with what it answers: its attributes, and the password the
+// user signed in with (source "_Authentication"), or for "_ForgotPassword" none yet (the user is
+// RESET_REQUIRED). nullopt when the pool has no such trigger. UserNotFoundException "Exception
+// migrating user in app client <id>" when the function refuses or answers no attributes.
+std::optional<storage::user> migrate_user(
+    request_context& ctx,
+    client_and_pool const& target,
+    std::string const& username,
+    std::string const& source,
+    std::optional<std::string> const& password
+);
+
+// GetUserAuthFactors' answer for the user (sign_in/user_auth.cpp): Username, the MFA settings, and
+// ConfiguredUserAuthFactors, the first factors the pool allows that the user can use.
+json user_auth_factors(storage::user_pool const& pool, storage::user const& u);
 
 // The client's PreventUserExistenceErrors is ENABLED: unknown users are not told apart.
 bool prevents_existence_errors(storage::app_client const& client);

@@ -84,6 +84,7 @@ proof start_user_srp(request_context& ctx, client_and_pool const& target, json c
         }
         throw errors::user_not_found();
     }
+    begin_authentication(ctx, target, *u);
     check_may_try_password(*u);
     proof p{proof::step::user_srp_started, std::move(*u), {}};
     p.state.device_key = parameter(params, "DEVICE_KEY");
@@ -98,6 +99,7 @@ json password_verifier_challenge(
     auto const& u = p.user;
     sign_in_state state;
     state.device_key = p.state.device_key;
+    state.custom = p.state.custom;
     state.srp = begin(ctx, p.srp_a, u.password_verifier);
     if (u.id == 0)
     {
@@ -138,6 +140,7 @@ proof answer_password_verifier(
     {
         state.device_key = r.state.device_key;
     }
+    state.custom = std::move(r.state.custom);
     return {proof::step::password, std::move(r.user), std::move(state)};
 }
 

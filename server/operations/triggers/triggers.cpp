@@ -32,17 +32,55 @@ void trigger_answers::put(
     answers_.insert_or_assign(std::pair{function, event}, std::move(answer));
 }
 
+json const& trigger_answers::call() const
+{
+    static json const none = json::object();
+    return call_ == nullptr ? none : *call_;
+}
+
+namespace
+{
+
+// The function LambdaConfig names for the trigger; PreTokenGenerationConfig's wins over the
+// older PreTokenGeneration member, which AWS keeps equal to it.
+std::string trigger_function(storage::user_pool const& pool, std::string_view trigger)
+{
+    auto const config = pool.settings->find("LambdaConfig");
+    if (config == pool.settings->end() || !config->is_object())
+    {
+        return {};
+    }
+    if (trigger == "PreTokenGeneration")
+    {
+        if (auto it = config->find("PreTokenGenerationConfig");
+            it != config->end() && it->is_object())
+        {
+            if (auto arn = parameter_text(*it, "LambdaArn"))
+            {
+                return *arn;
+            }
+        }
+    }
+    return parameter_text(*config, std::string{trigger}.c_str()).value_or("");
+}
+
+} // namespace
+
+bool has_trigger(storage::user_pool const& pool, std::string_view trigger)
+{
+    return !trigger_function(pool, trigger).empty();
+}
+
 std::optional<json>
 call_trigger(request_context& ctx, storage::user_pool const& pool, trigger_event const& event)
 {
-    auto const config = pool.settings->value("LambdaConfig", json::object());
-    auto const arn = config.value(std::string{event.trigger}, std::string{});
+    auto const arn = trigger_function(pool, event.trigger);
     if (arn.empty() || ctx.triggers == nullptr)
     {
         return std::nullopt;
     }
     json const payload{
-        {"version", "1"},
+        {"version", event.version},
         {"triggerSource", event.trigger_source},
         {"region", pool_region(pool.id)},
         {"userPoolId", pool.id},
@@ -106,10 +144,35 @@ json user_attributes_of(storage::user const& u)
     return out;
 }
 
+json user_attributes_with_status(storage::user const& u)
+{
+    auto attributes = user_attributes_of(u);
+    attributes["cognito:user_status"] = u.status;
+    return attributes;
+}
+
 json client_metadata_of(json const& input)
 {
     auto const it = input.find("ClientMetadata");
     return it != input.end() && it->is_object() ? *it : json::object();
+}
+
+json call_client_metadata(request_context const& ctx)
+{
+    return ctx.triggers == nullptr ? json::object() : client_metadata_of(ctx.triggers->call());
+}
+
+json answer_client_metadata(request_context const& ctx)
+{
+    bool const starts = ctx.triggers != nullptr && ctx.triggers->call().contains("AuthFlow");
+    return starts ? json::object() : call_client_metadata(ctx);
+}
+
+std::string call_client_id(request_context const& ctx)
+{
+    auto const id =
+        ctx.triggers == nullptr ? std::nullopt : parameter_text(ctx.triggers->call(), "ClientId");
+    return id.value_or(std::string{no_client});
 }
 
 trigger_event pre_sign_up_event(
@@ -157,10 +220,8 @@ void post_confirmation(
         return;
     }
     trigger_event event{"PostConfirmation", std::move(source), u->username, std::move(client_id)};
-    auto attributes = user_attributes_of(*u);
-    attributes["cognito:user_status"] = u->status;
     event.request = {
-        {"userAttributes", std::move(attributes)},
+        {"userAttributes", user_attributes_with_status(*u)},
         {"clientMetadata", client_metadata_of(input)},
     };
     try

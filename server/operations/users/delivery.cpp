@@ -2,8 +2,10 @@
 
 #include "server/operations/common.hpp"
 #include "server/operations/sign_in/sign_in.hpp"
+#include "server/operations/triggers/triggers.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace cognitod
 {
@@ -17,6 +19,84 @@ void replace_all(std::string& text, std::string_view what, std::string_view with
     {
         text.replace(at, what.size(), with);
     }
+}
+
+// The CustomMessage source of each purpose a message has in the outbox.
+struct message_source
+{
+    std::string_view purpose;
+    std::string_view source;
+};
+constexpr std::array message_sources{
+    message_source{"SIGN_UP", "SignUp"},
+    message_source{"RESEND_CODE", "ResendCode"},
+    message_source{"FORGOT_PASSWORD", "ForgotPassword"},
+    message_source{"UPDATE_USER_ATTRIBUTE", "UpdateUserAttribute"},
+    message_source{"VERIFY_USER_ATTRIBUTE", "VerifyUserAttribute"},
+    message_source{"ADMIN_CREATE_USER", "AdminCreateUser"},
+    message_source{"SMS_MFA", "Authentication"},
+    message_source{"EMAIL_OTP", "Authentication"},
+    message_source{"SMS_OTP", "Authentication"},
+};
+
+// The pool's CustomMessage function may word the message. A text it gives without the code's
+// place ({####}) is not used: the message keeps the pool's own wording.
+message_text custom_message(
+    request_context& ctx,
+    storage::user_pool const& pool,
+    storage::user const& u,
+    channel const& to,
+    message_text text
+)
+{
+    auto const found = std::find_if(
+        message_sources.begin(),
+        message_sources.end(),
+        [&](auto const& m) { return m.purpose == text.purpose; }
+    );
+    if (found == message_sources.end() || !has_trigger(pool, "CustomMessage"))
+    {
+        return text;
+    }
+    bool const invitation = text.purpose == "ADMIN_CREATE_USER";
+    trigger_event event{
+        "CustomMessage",
+        "CustomMessage_" + std::string{found->source},
+        u.username,
+        call_client_id(ctx),
+    };
+    event.request = {
+        {"userAttributes", user_attributes_with_status(u)},
+        {"codeParameter", "{####}"},
+        {"linkParameter", "{##Click Here##}"},
+        {"usernameParameter", invitation ? json("{username}") : json()},
+        {"clientMetadata", answer_client_metadata(ctx)},
+    };
+    event.response = {
+        {"smsMessage", nullptr}, {"emailMessage", nullptr}, {"emailSubject", nullptr}};
+    auto const response = call_trigger(ctx, pool, event);
+    if (!response)
+    {
+        return text;
+    }
+    auto const given = [&](char const* name) -> std::optional<std::string>
+    {
+        auto value = parameter(*response, name);
+        return value && value->find("{####}") != std::string::npos ? value : std::nullopt;
+    };
+    if (to.medium == "EMAIL")
+    {
+        if (auto body = given("emailMessage"))
+        {
+            text.body = std::move(*body);
+            text.subject = parameter(*response, "emailSubject").value_or(text.subject);
+        }
+    }
+    else if (auto body = given("smsMessage"))
+    {
+        text.body = std::move(*body);
+    }
+    return text;
 }
 
 } // namespace
@@ -189,17 +269,18 @@ void deliver(
     std::string const& code
 )
 {
+    auto const worded = custom_message(ctx, pool, u, to, text);
     storage::message m;
     m.pool_id = pool.id;
     m.username = u.username;
     m.medium = to.medium;
     m.destination = to.destination;
-    m.purpose = text.purpose;
+    m.purpose = worded.purpose;
     m.code = code;
-    m.text = text.body;
+    m.text = worded.body;
     replace_all(m.text, "{####}", code);
     replace_all(m.text, "{username}", u.username);
-    m.subject = text.subject;
+    m.subject = worded.subject;
     m.created = ctx.now_ms;
     ctx.store.insert_message(m);
     if (m.medium == "EMAIL")

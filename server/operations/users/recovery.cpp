@@ -14,11 +14,21 @@ namespace
 json forgot_password(request_context& ctx, json const& input)
 {
     auto const target = require_client(ctx, input.at("ClientId").get<std::string>());
-    auto const u = account_user(ctx, target, input, hidden_user::delivery);
+    auto const username = input.at("Username").get<std::string>();
+    std::optional<storage::user> u;
+    if (!find_user(ctx, target.pool, username))
+    {
+        // A user the pool's UserMigration function brings in must set a password.
+        check_secret_hash(target.client, username, parameter(input, "SecretHash"));
+        u = migrate_user(ctx, target, username, "_ForgotPassword", std::nullopt);
+    }
     if (!u)
     {
-        return {
-            {"CodeDeliveryDetails", simulated_delivery(input.at("Username").get<std::string>())}};
+        u = account_user(ctx, target, input, hidden_user::delivery);
+    }
+    if (!u)
+    {
+        return {{"CodeDeliveryDetails", simulated_delivery(username)}};
     }
     if (!u->enabled)
     {

@@ -451,7 +451,7 @@ create_user(request_context& ctx, storage::user_pool const& pool, new_user const
     auto const& policy = password_policy(pool);
     std::string const password =
         spec.password ? *spec.password : auth::generate_password(policy, ctx.ids);
-    if (spec.password)
+    if (spec.password && !spec.migrated)
     {
         if (auto why = auth::policy_violation(policy, password))
         {

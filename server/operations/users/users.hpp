@@ -26,6 +26,8 @@ struct new_user
     // SignUp: the user starts UNCONFIRMED, and a password that breaks the policy is refused in
     // SignUp's words.
     bool signed_up = false;
+    // UserMigration: the password the legacy store accepted stands, whatever the pool's policy.
+    bool migrated = false;
 };
 
 // Applies AdminCreateUser's rules (sign-in names, schema, password policy, uniqueness, aliases)
