@@ -9,19 +9,10 @@ namespace cognitod
 namespace
 {
 
-std::string const authentication = "_Authentication";
-
 trigger_event
 sign_in_event(std::string_view trigger, storage::user const& u, std::string const& client_id)
 {
-    return {trigger, std::string{trigger} + authentication, u.username, client_id};
-}
-
-// A response member the function may leave out or set to null: a default then.
-json member_or(json const& response, char const* name, json fallback)
-{
-    auto const it = response.find(name);
-    return it == response.end() || it->is_null() ? std::move(fallback) : *it;
+    return {trigger, std::string{trigger} + "_Authentication", u.username, client_id};
 }
 
 } // namespace
@@ -140,8 +131,8 @@ bool verify_auth_challenge(
             "VerifyAuthChallengeResponse trigger is not configured."
         );
     }
-    auto const correct = member_or(*response, "answerCorrect", false);
-    return correct.is_boolean() && correct.get<bool>();
+    auto const correct = response->find("answerCorrect");
+    return correct != response->end() && correct->is_boolean() && correct->get<bool>();
 }
 
 std::optional<json> user_migration(
