@@ -1,16 +1,11 @@
 // The pools' Lambda triggers: the events cognitod sends, what it does with the answers, and the
 // errors for a function that throws, cannot be reached or answers nonsense. The function is a
 // scripted lambda_invoker; tests/e2e/test_triggers.py calls a real Invoke API over HTTP.
-#include "server/lambda.hpp"
-#include "unit/server/fixture.hpp"
+#include "unit/server/operations/scripted_lambda.hpp"
 
 #include <gtest/gtest.h>
 
-#include <functional>
-#include <mutex>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace
 {
@@ -24,58 +19,9 @@ constexpr char const* pre_sign_up_arn =
 constexpr char const* post_confirmation_arn =
     "arn:aws:lambda:us-east-1:123456789012:function:post-confirmation";
 
-// Records every call and answers as the test says.
-class scripted_lambda final : public cognitod::lambda_invoker
-{
-    mutable std::mutex mutex_;
-    mutable std::vector<std::pair<std::string, json>> calls_;
-
-public:
-    std::function<lambda_result(json const& event)> answer = [](json const& event) {
-        return lambda_result{lambda_result::kind::answered, event.dump(), {}};
-    };
-
-    lambda_result invoke(std::string const& function, std::string const& payload) const override
-    {
-        auto const event = json::parse(payload);
-        {
-            std::lock_guard lock{mutex_};
-            calls_.emplace_back(function, event);
-        }
-        return answer(event);
-    }
-
-    std::vector<std::pair<std::string, json>> calls() const
-    {
-        std::lock_guard lock{mutex_};
-        return calls_;
-    }
-};
-
-lambda_result answering(json event, json const& response)
-{
-    for (auto const& [name, value] : response.items())
-    {
-        event["response"][name] = value;
-    }
-    return {lambda_result::kind::answered, event.dump(), {}};
-}
-
-class triggers : public ::testing::Test
+class triggers : public with_lambda
 {
 protected:
-    fixture f_;
-    scripted_lambda lambda_;
-    cognitod::dispatcher calls_{
-        cognito_model(),
-        f_.store,
-        f_.time,
-        f_.ids,
-        f_.keys,
-        "us-east-1",
-        account_id,
-        nullptr,
-        &lambda_};
     std::string pool_ =
         make_pool()
             .with("AutoVerifiedAttributes", {"email"})
@@ -85,24 +31,6 @@ protected:
             )
             .insert(f_);
     created_client client_ = make_client().insert(f_, pool_);
-
-    json call(std::string_view operation, json const& input) const
-    {
-        return calls_.invoke(operation, input, f_.info);
-    }
-
-    cognitod::aws_error error_of(std::string_view operation, json const& input) const
-    {
-        try
-        {
-            ADD_FAILURE() << operation << " succeeded: " << call(operation, input).dump();
-        }
-        catch (cognitod::aws_error const& e)
-        {
-            return e;
-        }
-        return {"(none)", ""};
-    }
 
     json sign_up_input(std::string const& username) const
     {
