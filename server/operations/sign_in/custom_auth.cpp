@@ -42,24 +42,8 @@ json string_map(json const& given)
 
 json start_custom_auth(request_context& ctx, client_and_pool const& target, json const& params)
 {
-    auto const username = require_parameter(params, "USERNAME");
-    check_secret_hash(target.client, username, parameter(params, "SECRET_HASH"));
-    auto u = find_user(ctx, target.pool, username);
-    if (!u)
-    {
-        if (prevents_existence_errors(target.client))
-        {
-            throw errors::not_authorized("Incorrect username or password.");
-        }
-        throw errors::user_not_found();
-    }
-    if (!u->enabled)
-    {
-        throw errors::not_authorized("User is disabled.");
-    }
-    begin_authentication(ctx, target, *u);
-    check_may_try_password(*u);
-    proof p{proof::step::custom_started, std::move(*u), {}};
+    auto u = user_signing_in(ctx, target, params);
+    proof p{proof::step::custom_started, std::move(u), {}};
     p.state.device_key = parameter(params, "DEVICE_KEY");
     p.state.custom = custom_rounds{};
     if (parameter(params, "CHALLENGE_NAME").value_or("") == "SRP_A")

@@ -291,6 +291,29 @@ void begin_authentication(
     pre_authentication(ctx, target.pool, u, target.client.id);
 }
 
+storage::user
+user_signing_in(request_context& ctx, client_and_pool const& target, json const& params)
+{
+    auto const username = require_parameter(params, "USERNAME");
+    check_secret_hash(target.client, username, parameter(params, "SECRET_HASH"));
+    auto u = find_user(ctx, target.pool, username);
+    if (!u)
+    {
+        if (prevents_existence_errors(target.client))
+        {
+            throw errors::not_authorized("Incorrect username or password.");
+        }
+        throw errors::user_not_found();
+    }
+    if (!u->enabled)
+    {
+        throw errors::not_authorized("User is disabled.");
+    }
+    begin_authentication(ctx, target, *u);
+    check_may_try_password(*u);
+    return std::move(*u);
+}
+
 json advance(request_context& ctx, client_and_pool const& target, proof const& p)
 {
     switch (p.proved)

@@ -220,4 +220,10 @@ void begin_authentication(
     request_context& ctx, client_and_pool const& target, storage::user const& u
 );
 
+// The user the USERNAME of a start without a password names (CUSTOM_AUTH, USER_AUTH), once the
+// SECRET_HASH is checked, PreAuthentication has let them in and their state allows a sign-in.
+// Refused as a password sign-in would be: unknown, disabled, unconfirmed, reset required.
+storage::user
+user_signing_in(request_context& ctx, client_and_pool const& target, json const& params);
+
 } // namespace cognitod

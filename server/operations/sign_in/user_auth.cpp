@@ -113,33 +113,17 @@ std::string sign_in_code(request_context& ctx)
 
 json start_user_auth(request_context& ctx, client_and_pool const& target, json const& params)
 {
-    auto const username = require_parameter(params, "USERNAME");
-    check_secret_hash(target.client, username, parameter(params, "SECRET_HASH"));
-    auto u = find_user(ctx, target.pool, username);
-    if (!u)
-    {
-        if (prevents_existence_errors(target.client))
-        {
-            throw errors::not_authorized("Incorrect username or password.");
-        }
-        throw errors::user_not_found();
-    }
-    if (!u->enabled)
-    {
-        throw errors::not_authorized("User is disabled.");
-    }
-    begin_authentication(ctx, target, *u);
-    check_may_try_password(*u);
+    auto u = user_signing_in(ctx, target, params);
     sign_in_state state;
     state.device_key = parameter(params, "DEVICE_KEY");
-    auto const available = available_factors(target.pool, *u);
+    auto const available = available_factors(target.pool, u);
     // A preferred factor the user cannot use leaves the choice to them, as with none.
     if (auto preferred = parameter(params, "PREFERRED_CHALLENGE");
         preferred && contains(available, *preferred))
     {
-        return advance(ctx, target, choose(target.pool, std::move(*u), *preferred, params, state));
+        return advance(ctx, target, choose(target.pool, std::move(u), *preferred, params, state));
     }
-    auto out = send_challenge(ctx, target, *u, "SELECT_CHALLENGE", state, json::object());
+    auto out = send_challenge(ctx, target, u, "SELECT_CHALLENGE", state, json::object());
     out["AvailableChallenges"] = available;
     return out;
 }

@@ -375,29 +375,22 @@ TEST_F(sign_in_triggers, custom_auth_may_begin_with_the_password_by_srp)
 
 TEST_F(sign_in_triggers, custom_auth_without_its_triggers_or_with_a_nonsense_decision_is_refused)
 {
-    pool_with(json::object());
-    EXPECT_EQ(
-        error_of(
+    auto const refusal = [&]
+    {
+        return error_of(
             "InitiateAuth",
             {{"AuthFlow", "CUSTOM_AUTH"},
              {"ClientId", client_.id},
              {"AuthParameters", {{"USERNAME", "alice"}}}}
-        ).code(),
-        "InvalidLambdaResponseException"
-    );
+        );
+    };
+    pool_with(json::object());
+    EXPECT_EQ(refusal().code(), "InvalidLambdaResponseException");
     pool_with({{"DefineAuthChallenge", arn("define")}});
     lambda_.answer = [](json const& event) {
         return answering(event, {{"challengeName", "NOT_A_CHALLENGE"}});
     };
-    EXPECT_EQ(
-        error_of(
-            "InitiateAuth",
-            {{"AuthFlow", "CUSTOM_AUTH"},
-             {"ClientId", client_.id},
-             {"AuthParameters", {{"USERNAME", "alice"}}}}
-        ).message(),
-        "Unrecognizable lambda output"
-    );
+    EXPECT_EQ(refusal().message(), "Unrecognizable lambda output");
 }
 
 TEST_F(sign_in_triggers, user_auth_offers_the_allowed_factors_and_signs_in_with_an_email_code)
