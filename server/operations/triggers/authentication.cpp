@@ -149,9 +149,11 @@ std::optional<json> user_migration(
         return std::nullopt;
     }
     trigger_event event{"UserMigration", "UserMigration" + source, username, client_id};
+    // A sign-in's ClientMetadata is its validationData; ForgotPassword's is its clientMetadata.
+    bool const signing_in = ctx.triggers != nullptr && ctx.triggers->call().contains("AuthFlow");
     event.request = {
-        {"validationData", call_client_metadata(ctx)},
-        {"clientMetadata", call_client_metadata(ctx)},
+        {"validationData", signing_in ? call_client_metadata(ctx) : json::object()},
+        {"clientMetadata", answer_client_metadata(ctx)},
     };
     if (password)
     {

@@ -3,7 +3,6 @@
 // verification, deleting the user, and remembered devices.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { Amplify } from 'aws-amplify';
 import {
     signUp,
     confirmSignUp,
@@ -12,7 +11,6 @@ import {
     signIn,
     signOut,
     getCurrentUser,
-    fetchAuthSession,
     fetchUserAttributes,
     updateUserAttributes,
     sendUserAttributeVerificationCode,
@@ -25,57 +23,31 @@ import {
     fetchDevices,
     forgetDevice,
 } from 'aws-amplify/auth';
-import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
-import { ConsoleLogger, sharedInMemoryStorage } from 'aws-amplify/utils';
 import {
     CreateUserPoolCommand,
     CreateUserPoolClientCommand,
     AdminGetUserCommand,
     AdminListDevicesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { startServer, adminClient, makeUser } from './harness.js';
+import { configureAmplify, tokens, watchCognitoCalls } from './amplify_node.js';
+import { startServer, adminClient, makeUser, outbox, rejects } from './harness.js';
 
-// Amplify names the device it confirms after navigator's user agent, and silently skips
-// ConfirmDevice when there is no navigator (Node 20 has none; Node 21 and later do).
-globalThis.navigator ??= { userAgent: 'node' };
+// Amplify names the devices it confirms after navigator's user agent (see amplify_node.js).
 const deviceName = globalThis.navigator.userAgent;
 
-// Amplify warns at every call that the user pool endpoint is a custom one; that is the point here.
-ConsoleLogger.LOG_LEVEL = 'ERROR';
-
-// Amplify signs up with auto sign-in by arming a three-minute timer that gives up waiting for
-// the confirmation, and never clears it; unref long timers so the process ends with the tests.
-const setTimeoutAsGiven = globalThis.setTimeout;
-globalThis.setTimeout = (fn, ms, ...rest) => {
-    const timer = setTimeoutAsGiven(fn, ms, ...rest);
-    if (ms >= 60_000) timer.unref?.();
-    return timer;
-};
-
-// Every Cognito call Amplify makes goes through fetch; keep what cognitod refused, since Amplify
-// swallows some failures (ConfirmDevice at sign-in, RevokeToken at sign-out).
+// The calls cognitod refused, kept to be checked since Amplify swallows some refusals.
 const refused = [];
-const fetchAsGiven = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-    const response = await fetchAsGiven(input, init);
-    const target = new Headers(init?.headers).get('x-amz-target');
-    if (target && !response.ok) {
-        const body = await response.clone().text();
-        let type = '';
-        try {
-            type = String(JSON.parse(body).__type ?? '').split('#').at(-1);
-        } catch {
-            type = body;
-        }
-        refused.push({ operation: target.split('.').at(-1), status: response.status, type, request: init?.body, body });
+watchCognitoCalls((call) => {
+    if (call.error) {
+        refused.push(call);
     }
-    return response;
-};
+});
+
 // Checks what cognitod refused since the last check, as "Operation: ExceptionName", and shows
 // each request and answer when that is not what the test expected.
 function assertRefused(expected, { ignore = [] } = {}) {
-    const seen = refused.splice(0).filter((r) => !ignore.includes(r.type));
-    assert.deepEqual(seen.map((r) => `${r.operation}: ${r.type}`), expected,
+    const seen = refused.splice(0).filter((r) => !ignore.includes(r.error));
+    assert.deepEqual(seen.map((r) => `${r.operation}: ${r.error}`), expected,
         seen.map((r) => `${r.operation} ${r.status}\n  request ${r.request}\n  answer ${r.body}`).join('\n'));
 }
 
@@ -88,8 +60,7 @@ before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 beforeEach(() => { refused.length = 0; });
 
-// A fresh pool and SRP client for each test, and Amplify configured for them: Amplify is a
-// singleton, so the previous test's configuration and tokens must not leak into the next.
+// A fresh pool and SRP client for each test, and Amplify configured for them.
 async function configurePool({ deviceConfiguration } = {}) {
     const admin = adminClient(server.url);
     const pool = (await admin.send(new CreateUserPoolCommand({
@@ -102,20 +73,7 @@ async function configurePool({ deviceConfiguration } = {}) {
         ClientName: 'amplify',
         ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     }))).UserPoolClient;
-    Amplify.configure({
-        Auth: {
-            Cognito: {
-                userPoolId: pool.Id,
-                userPoolClientId: client.ClientId,
-                userPoolEndpoint: server.url,
-                loginWith: { username: true, email: false },
-                signUpVerificationMethod: 'code',
-            },
-        },
-    });
-    // configure() resets the token storage to its default, so set ours after it.
-    sharedInMemoryStorage.clear();
-    cognitoUserPoolsTokenProvider.setKeyValueStorage(sharedInMemoryStorage);
+    configureAmplify(server.url, pool.Id, client.ClientId);
     return { admin, pool, client };
 }
 
@@ -123,11 +81,7 @@ const rememberingDevices = { ChallengeRequiredOnNewDevice: true, DeviceOnlyRemem
 
 // The messages cognitod would have delivered to the user, oldest first, that carry a code.
 async function codesFor(poolId, username) {
-    const query = new URLSearchParams({ pool: poolId, username });
-    const response = await fetch(`${server.url}/_cognitod/messages?${query}`);
-    assert.equal(response.status, 200);
-    const { Messages } = await response.json();
-    return Messages.filter((m) => m.Code);
+    return (await outbox(server.url, poolId, username)).filter((m) => m.Code);
 }
 
 async function newestCode(poolId, username) {
@@ -138,19 +92,6 @@ async function newestCode(poolId, username) {
 
 // Any code but the given one.
 const wrong = (code) => (code === '000000' ? '111111' : '000000');
-
-async function rejects(promise, name) {
-    await assert.rejects(promise, (error) => {
-        assert.equal(error.name, name, `${error.name}: ${error.message}`);
-        return true;
-    });
-}
-
-async function tokens() {
-    const session = await fetchAuthSession();
-    assert.ok(session.tokens?.accessToken && session.tokens?.idToken, 'signed in with tokens');
-    return { access: session.tokens.accessToken.payload, id: session.tokens.idToken.payload };
-}
 
 test('sign-up with the outbox code, then auto sign-in', { timeout }, async () => {
     const { admin, pool, client } = await configurePool();

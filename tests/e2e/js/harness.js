@@ -1,5 +1,7 @@
 // Starts the real cognitod binary on a free port and builds clients for it.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
 import { once } from 'node:events';
 import {
     CognitoIdentityProviderClient,
@@ -82,4 +84,51 @@ export async function makeUser(admin, poolId, username, password, extraAttribute
         ],
     }));
     await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }));
+}
+
+// Checks that the promise is refused with the exception of this name.
+export async function rejects(promise, name) {
+    await assert.rejects(promise, (error) => {
+        assert.equal(error.name, name, `${error.name}: ${error.message}`);
+        return true;
+    });
+}
+
+// The messages cognitod would have delivered to a user, oldest first.
+export async function outbox(url, poolId, username) {
+    const response = await fetch(`${url}/_cognitod/messages?${new URLSearchParams({ pool: poolId, username })}`);
+    assert.equal(response.status, 200);
+    return (await response.json()).Messages;
+}
+
+// A JWT checked by hand against its issuer's JWKS, as a resource server without a JOSE library
+// would: RS256 with the key its header names. Returns the claims.
+export async function verifyJwt(jwt, issuer) {
+    const [header, payload, signature] = jwt.split('.');
+    const { alg, kid } = JSON.parse(Buffer.from(header, 'base64url'));
+    assert.equal(alg, 'RS256');
+    const { keys } = await (await fetch(`${issuer}/.well-known/jwks.json`)).json();
+    const jwk = keys.find((k) => k.kid === kid);
+    assert.ok(jwk, `the key ${kid} is in the pool's JWKS`);
+    const valid = verify(
+        'RSA-SHA256', Buffer.from(`${header}.${payload}`),
+        createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(signature, 'base64url'),
+    );
+    assert.equal(valid, true, 'the signature verifies with the JWKS key');
+    return JSON.parse(Buffer.from(payload, 'base64url'));
+}
+
+// JSON for a transcript a reader follows: tokens, sessions and SRP numbers cut short, passwords
+// hidden.
+const longValues = new Set(['AccessToken', 'IdToken', 'RefreshToken', 'Session', 'SRP_A', 'SRP_B', 'SECRET_BLOCK']);
+export function transcriptJson(value) {
+    return JSON.stringify(value, (key, v) => {
+        if (typeof v !== 'string') {
+            return v;
+        }
+        if (/password/i.test(key)) {
+            return '(hidden)';
+        }
+        return longValues.has(key) && v.length > 24 ? `${v.slice(0, 16)}...(${v.length} chars)` : v;
+    });
 }

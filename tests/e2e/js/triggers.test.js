@@ -1,120 +1,24 @@
-// Lambda triggers through a real Lambda Invoke API: serverless-offline (tests/e2e/lambda, pinned
-// and installed by the test command) runs the handlers of tests/e2e/lambda/handlers.js, and
-// cognitod calls them with --lambda-endpoint, as it would call any Lambda-compatible runtime. The
-// handlers write each event they receive to a directory the tests read.
-import { test, before, after } from 'node:test';
+// The triggers of a user's sign-up and its messages, called on serverless-offline (see
+// lambda_runtime.js): PreSignUp, PostConfirmation and CustomMessage, and what becomes of a call
+// when the function or the runtime is missing.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import {
     AdminGetUserCommand,
+    ConfirmForgotPasswordCommand,
     ConfirmSignUpCommand,
     CreateUserPoolClientCommand,
     CreateUserPoolCommand,
+    ForgotPasswordCommand,
     SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { adminClient, startServer } from './harness.js';
+import { adminClient, outbox, startServer } from './harness.js';
+import { arn, refusal, timeout, triggerServer } from './lambda_runtime.js';
 
-const lambdaDir = new URL('../lambda/', import.meta.url).pathname;
-const timeout = 120_000;
-const arn = (name) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
-
-async function freePort() {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address();
-    server.close();
-    await once(server, 'close');
-    return port;
-}
-
-// serverless-offline's Lambda server, ready once it says it listens.
-async function startRuntime(eventsDir) {
-    const port = await freePort();
-    const child = spawn(
-        path.join(lambdaDir, 'node_modules/.bin/serverless'),
-        ['offline', 'start', '--host', '127.0.0.1', '--lambdaPort', String(port)],
-        {
-            cwd: lambdaDir,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: {
-                ...process.env,
-                // Nothing written to $HOME and nothing sent: the runtime is local and offline.
-                SLS_TELEMETRY_DISABLED: '1',
-                SLS_NOTIFICATIONS_MODE: 'off',
-                SLS_SCHEMA_CACHE_BASE_DIR: path.join(eventsDir, 'schema-cache'),
-                COGNITOD_EVENTS_DIR: eventsDir,
-            },
-        },
-    );
-    let output = '';
-    await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serverless-offline did not start: ${output}`)), 90_000);
-        const read = (chunk) => {
-            output += chunk;
-            if (output.includes(`listening on http://127.0.0.1:${port}`)) {
-                clearTimeout(timer);
-                resolve();
-            }
-        };
-        child.stdout.on('data', read);
-        child.stderr.on('data', read);
-        child.once('exit', (code) => reject(new Error(`serverless-offline exited with ${code}: ${output}`)));
-    });
-    return {
-        url: `http://127.0.0.1:${port}`,
-        async stop() {
-            child.kill('SIGTERM');
-            await once(child, 'exit');
-        },
-    };
-}
-
-// The events a handler received, oldest first.
-async function eventsOf(eventsDir, handler) {
-    const text = await readFile(path.join(eventsDir, `${handler}.jsonl`), 'utf8').catch(() => '');
-    return text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
-}
-
-let eventsDir;
-let runtime;
-let server;
-let admin;
-
-before(async () => {
-    eventsDir = await mkdtemp(path.join(os.tmpdir(), 'cognitod-triggers-'));
-    runtime = await startRuntime(eventsDir);
-    server = await startServer(['--lambda-endpoint', runtime.url]);
-    admin = adminClient(server.url);
-}, { timeout });
-
-after(async () => {
-    await server?.stop();
-    await runtime?.stop();
-    if (eventsDir) {
-        await rm(eventsDir, { recursive: true, force: true });
-    }
-});
-
-async function poolWithTriggers(lambdaConfig) {
-    const pool = (await admin.send(new CreateUserPoolCommand({
-        PoolName: 'triggers',
-        AutoVerifiedAttributes: ['email'],
-        LambdaConfig: lambdaConfig,
-    }))).UserPool;
-    const client = (await admin.send(new CreateUserPoolClientCommand({
-        UserPoolId: pool.Id, ClientName: 'web',
-    }))).UserPoolClient;
-    return { poolId: pool.Id, clientId: client.ClientId };
-}
+const triggers = triggerServer();
 
 function signUp(clientId, username, email) {
-    return admin.send(new SignUpCommand({
+    return triggers.admin.send(new SignUpCommand({
         ClientId: clientId,
         Username: username,
         Password: 'Passw0rd!ok',
@@ -123,25 +27,16 @@ function signUp(clientId, username, email) {
     }));
 }
 
-async function refusal(promise) {
-    try {
-        await promise;
-    } catch (e) {
-        return { name: e.name, message: e.message };
-    }
-    assert.fail('the call succeeded');
-}
-
 test('PreSignUp confirms a sign-up and verifies its email when the handler says so', { timeout }, async () => {
-    const { poolId, clientId } = await poolWithTriggers({ PreSignUp: arn('preSignUp') });
+    const { poolId, clientId } = await triggers.pool({ PreSignUp: arn('preSignUp') });
     const out = await signUp(clientId, 'ana', 'ana@example.com');
     assert.equal(out.UserConfirmed, true);
     assert.equal(out.CodeDeliveryDetails, undefined);
-    const ana = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'ana' }));
+    const ana = await triggers.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'ana' }));
     assert.equal(ana.UserStatus, 'CONFIRMED');
     assert.deepEqual(ana.UserAttributes.find((a) => a.Name === 'email_verified'), { Name: 'email_verified', Value: 'true' });
 
-    const [event] = (await eventsOf(eventsDir, 'preSignUp')).filter((e) => e.userPoolId === poolId);
+    const [event] = await triggers.events('preSignUp', poolId);
     console.log('PreSignUp event as the handler received it:', JSON.stringify(event, null, 2));
     assert.equal(event.version, '1');
     assert.equal(event.triggerSource, 'PreSignUp_SignUp');
@@ -154,29 +49,28 @@ test('PreSignUp confirms a sign-up and verifies its email when the handler says 
 });
 
 test("PreSignUp's error refuses the sign-up with the handler's message", { timeout }, async () => {
-    const { poolId, clientId } = await poolWithTriggers({ PreSignUp: arn('preSignUp') });
+    const { poolId, clientId } = await triggers.pool({ PreSignUp: arn('preSignUp') });
     assert.deepEqual(await refusal(signUp(clientId, 'bo', 'bo@example.org')), {
         name: 'UserLambdaValidationException',
         message: 'PreSignUp failed with error Registration from this domain is not allowed..',
     });
     assert.equal(
-        (await refusal(admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'bo' })))).name,
+        (await refusal(triggers.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'bo' })))).name,
         'UserNotFoundException',
     );
 });
 
 test('PostConfirmation receives the user ConfirmSignUp confirmed', { timeout }, async () => {
-    const { poolId, clientId } = await poolWithTriggers({
+    const { poolId, clientId } = await triggers.pool({
         PreSignUp: arn('preSignUp'), PostConfirmation: arn('postConfirmation'),
     });
     // example.net is neither confirmed nor refused by PreSignUp: the code confirms it.
     const out = await signUp(clientId, 'cy', 'cy@example.net');
     assert.equal(out.UserConfirmed, false);
-    const response = await fetch(`${server.url}/_cognitod/messages?${new URLSearchParams({ pool: poolId, username: 'cy' })}`);
-    const code = (await response.json()).Messages.at(-1).Code;
-    await admin.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'cy', ConfirmationCode: code }));
+    const code = (await outbox(triggers.server.url, poolId, 'cy')).at(-1).Code;
+    await triggers.admin.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'cy', ConfirmationCode: code }));
 
-    const [event] = (await eventsOf(eventsDir, 'postConfirmation')).filter((e) => e.userPoolId === poolId);
+    const [event] = await triggers.events('postConfirmation', poolId);
     console.log('PostConfirmation event as the handler received it:', JSON.stringify(event, null, 2));
     assert.equal(event.triggerSource, 'PostConfirmation_ConfirmSignUp');
     assert.equal(event.userName, 'cy');
@@ -186,8 +80,46 @@ test('PostConfirmation receives the user ConfirmSignUp confirmed', { timeout }, 
     assert.match(event.request.userAttributes.sub, /^[0-9a-f-]{36}$/);
 });
 
+test("CustomMessage's subject and text are the sign-up and reset emails, with the code in place", { timeout }, async () => {
+    const { poolId, clientId } = await triggers.pool({ CustomMessage: arn('customMessage') });
+    const out = await signUp(clientId, 'kai', 'kai@example.net');
+    assert.equal(out.UserConfirmed, false);
+    assert.equal(out.CodeDeliveryDetails.DeliveryMedium, 'EMAIL');
+    const [welcome] = await outbox(triggers.server.url, poolId, 'kai');
+    console.log('CustomMessage_SignUp, as delivered:', JSON.stringify(welcome, null, 2));
+    assert.match(welcome.Code, /^\d+$/);
+    assert.equal(welcome.DeliveryMedium, 'EMAIL');
+    assert.equal(welcome.Destination, 'kai@example.net');
+    assert.equal(welcome.Subject, 'Welcome to Acme');
+    assert.equal(welcome.Message, `Hello kai, your Acme confirmation code is ${welcome.Code}.`);
+    // The code in the custom text is the one that confirms.
+    await triggers.admin.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'kai', ConfirmationCode: welcome.Code }));
+    const kai = await triggers.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'kai' }));
+    assert.equal(kai.UserStatus, 'CONFIRMED');
+
+    await triggers.admin.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'kai' }));
+    const reset = (await outbox(triggers.server.url, poolId, 'kai')).at(-1);
+    assert.notEqual(reset.Code, welcome.Code);
+    assert.equal(reset.Subject, 'Reset your Acme password');
+    assert.equal(reset.Message, `Hello kai, use ${reset.Code} to choose a new Acme password.`);
+    await triggers.admin.send(new ConfirmForgotPasswordCommand({
+        ClientId: clientId, Username: 'kai', ConfirmationCode: reset.Code, Password: 'N3w-Passw0rd!',
+    }));
+
+    const [signUpEvent, resetEvent] = await triggers.events('customMessage', poolId);
+    console.log('CustomMessage event as the handler received it:', JSON.stringify(signUpEvent, null, 2));
+    assert.equal(signUpEvent.triggerSource, 'CustomMessage_SignUp');
+    assert.equal(signUpEvent.userName, 'kai');
+    assert.equal(signUpEvent.callerContext.clientId, clientId);
+    assert.equal(signUpEvent.request.codeParameter, '{####}');
+    assert.equal(signUpEvent.request.userAttributes.email, 'kai@example.net');
+    assert.deepEqual(signUpEvent.request.clientMetadata, { source: 'e2e' });
+    assert.equal(resetEvent.triggerSource, 'CustomMessage_ForgotPassword');
+    assert.equal(resetEvent.request.codeParameter, '{####}');
+});
+
 test('a function the runtime lacks, or no runtime at all, is UnexpectedLambdaException', { timeout }, async () => {
-    const { clientId } = await poolWithTriggers({ PreSignUp: arn('noSuchFunction') });
+    const { clientId } = await triggers.pool({ PreSignUp: arn('noSuchFunction') });
     const missing = await refusal(signUp(clientId, 'dee', 'dee@example.com'));
     assert.equal(missing.name, 'UnexpectedLambdaException');
     assert.match(missing.message, /^PreSignUp invocation failed due to error HTTP 404/);
