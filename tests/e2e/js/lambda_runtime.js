@@ -86,12 +86,14 @@ export function triggerServer() {
             return text.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((e) => e.userPoolId === poolId);
         },
 
-        // A pool with these triggers and an app client, given the client's other settings.
-        async pool(lambdaConfig, clientSettings = {}) {
+        // A pool with these triggers and an app client, given the client's and the pool's other
+        // settings.
+        async pool(lambdaConfig, clientSettings = {}, poolSettings = {}) {
             const pool = (await triggers.admin.send(new CreateUserPoolCommand({
                 PoolName: 'triggers',
                 AutoVerifiedAttributes: ['email'],
                 LambdaConfig: lambdaConfig,
+                ...poolSettings,
             }))).UserPool;
             const client = (await triggers.admin.send(new CreateUserPoolClientCommand({
                 UserPoolId: pool.Id, ClientName: 'web', ...clientSettings,

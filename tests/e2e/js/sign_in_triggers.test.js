@@ -1,16 +1,25 @@
 // The triggers of a sign-in, called on serverless-offline (see lambda_runtime.js) while the AWS
 // SDK for JavaScript v3 signs in: PreAuthentication and PostAuthentication, PreTokenGeneration in
-// its two versions (the tokens checked against the pool's JWKS), and UserMigration.
+// its three versions (the tokens checked against the pool's JWKS) for each way tokens are issued
+// (a password, a refresh, a remembered device with amazon-cognito-identity-js, a new password, the
+// hosted login's code and the client_credentials grant), and UserMigration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
     AdminAddUserToGroupCommand,
+    AdminCreateUserCommand,
     AdminGetUserCommand,
+    AdminListDevicesCommand,
     ConfirmForgotPasswordCommand,
     CreateGroupCommand,
+    CreateResourceServerCommand,
+    CreateUserPoolClientCommand,
+    CreateUserPoolDomainCommand,
     ForgotPasswordCommand,
     InitiateAuthCommand,
+    RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { makeUser, outbox, verifyJwt } from './harness.js';
 import { arn, refusal, timeout, triggerServer } from './lambda_runtime.js';
 
@@ -159,6 +168,269 @@ test('PreTokenGeneration V1 shapes the ID token again when tokens are refreshed'
     // The handler sees the attributes it suppressed from the token.
     assert.equal(refreshEvent.request.userAttributes.email, 'ivan@example.com');
     assert.deepEqual(refreshEvent.request.groupConfiguration.groupsToOverride, ['staff']);
+});
+
+// Signs in with SRP as a browser app does with amazon-cognito-identity-js, which confirms a new
+// device and, holding a device key, answers the device's own challenge.
+function srpSignIn(userPool, username) {
+    const user = new CognitoUser({ Username: username, Pool: userPool });
+    return new Promise((resolve, reject) => {
+        user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), {
+            onSuccess: resolve,
+            onFailure: reject,
+            mfaRequired: () => reject(new Error('unexpected MFA challenge')),
+            newPasswordRequired: () => reject(new Error('unexpected new password challenge')),
+        });
+    });
+}
+
+test('PreTokenGeneration hears TokenGeneration_AuthenticateDevice on a remembered device', { timeout }, async () => {
+    const { poolId, clientId } = await triggers.pool(
+        { PreTokenGeneration: arn('preTokenGenerationV1') },
+        { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+        { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } },
+    );
+    await makeUser(triggers.admin, poolId, 'kira', password);
+    const userPool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: `${triggers.server.url}/` });
+    // The challenges the library answers, in order.
+    const answered = [];
+    const request = userPool.client.request.bind(userPool.client);
+    userPool.client.request = (operation, params, callback) => {
+        if (operation === 'RespondToAuthChallenge') {
+            answered.push(params.ChallengeName);
+        }
+        return request(operation, params, callback);
+    };
+
+    // A new device: the library confirms it, and the pool remembers every device.
+    const first = await srpSignIn(userPool, 'kira');
+    const deviceKey = first.getAccessToken().decodePayload().device_key;
+    const devices = await triggers.admin.send(new AdminListDevicesCommand({ UserPoolId: poolId, Username: 'kira' }));
+    assert.deepEqual(devices.Devices.map((d) => d.DeviceKey), [deviceKey]);
+    assert.deepEqual(answered, ['PASSWORD_VERIFIER']);
+
+    // Signed in again on it: the password, then the device's own SRP proof.
+    answered.length = 0;
+    const again = await srpSignIn(userPool, 'kira');
+    assert.deepEqual(answered, ['PASSWORD_VERIFIER', 'DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER']);
+    const issuer = `${triggers.server.url}/${poolId}`;
+    const id = await verifyJwt(again.getIdToken().getJwtToken(), issuer);
+    const access = await verifyJwt(again.getAccessToken().getJwtToken(), issuer);
+    assert.equal(id.tenant, 'acme');
+    assert.equal(id.email, undefined);
+    assert.equal(access.device_key, deviceKey);
+
+    const events = await triggers.events('preTokenGenerationV1', poolId);
+    assert.deepEqual(events.map((e) => e.triggerSource), [
+        'TokenGeneration_Authentication', 'TokenGeneration_AuthenticateDevice',
+    ]);
+    const event = events.at(-1);
+    console.log('PreTokenGeneration V1 event for a remembered device:', JSON.stringify(event, null, 2));
+    assert.equal(event.version, '1');
+    assert.equal(event.userName, 'kira');
+    assert.equal(event.callerContext.clientId, clientId);
+    assert.equal(event.request.userAttributes.email, 'kira@example.com');
+});
+
+test('PreTokenGeneration hears TokenGeneration_NewPasswordChallenge for a new password', { timeout }, async () => {
+    const { poolId, clientId } = await triggers.pool({ PreTokenGeneration: arn('preTokenGenerationV1') }, passwordClient);
+    await triggers.admin.send(new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'lena',
+        TemporaryPassword: 'Temp0rary!pw',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: 'lena@example.com' }, { Name: 'email_verified', Value: 'true' }],
+    }));
+    const started = await signIn(clientId, 'lena', 'Temp0rary!pw');
+    assert.equal(started.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    // A temporary password issues no tokens, so the trigger is not called yet.
+    assert.deepEqual(await triggers.events('preTokenGenerationV1', poolId), []);
+    const answered = await triggers.admin.send(new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: started.Session,
+        ChallengeResponses: { USERNAME: 'lena', NEW_PASSWORD: password },
+    }));
+    const { id } = await verifiedTokens(poolId, answered.AuthenticationResult);
+    assert.equal(id.tenant, 'acme');
+    assert.equal(id['cognito:username'], 'lena');
+    assert.equal((await attributesOf(poolId, 'lena')).status, 'CONFIRMED');
+
+    // The next sign-in is an ordinary one.
+    await signIn(clientId, 'lena');
+    const events = await triggers.events('preTokenGenerationV1', poolId);
+    assert.deepEqual(events.map((e) => e.triggerSource), [
+        'TokenGeneration_NewPasswordChallenge', 'TokenGeneration_Authentication',
+    ]);
+    const [event] = events;
+    console.log('PreTokenGeneration V1 event after a new password:', JSON.stringify(event, null, 2));
+    assert.equal(event.version, '1');
+    assert.equal(event.userName, 'lena');
+    assert.equal(event.callerContext.clientId, clientId);
+    assert.equal(event.request.userAttributes.email, 'lena@example.com');
+});
+
+// The hosted login as a client without a browser goes through it: the authorization request, the
+// login page's form (its CSRF field, with the XSRF-TOKEN cookie the page set), the password, and
+// the redirects up to the callback. Returns the callback URL with its query.
+async function hostedSignIn(hosted, authorizeParams, username) {
+    const cookies = new Map();
+    const visit = async (url, init = {}) => {
+        const response = await fetch(url, {
+            ...init,
+            redirect: 'manual',
+            headers: { ...init.headers, Cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+        });
+        for (const line of response.headers.getSetCookie()) {
+            const [name, value] = line.split(';')[0].split('=');
+            cookies.set(name, value);
+        }
+        return response;
+    };
+    const authorize = new URL(`${hosted}/oauth2/authorize`);
+    authorize.search = new URLSearchParams(authorizeParams);
+    const toLogin = await visit(authorize);
+    assert.equal(toLogin.status, 302);
+    const login = new URL(toLogin.headers.get('location'), authorize);
+    assert.equal(login.pathname, new URL(`${hosted}/login`).pathname);
+
+    const page = await visit(login);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    const action = html.match(/<form method="post" action="([^"]*)"/)?.[1]?.replaceAll('&amp;', '&');
+    const csrf = html.match(/<input type="hidden" name="_csrf" value="([^"]*)"/)?.[1];
+    assert.ok(action && csrf, `the login form and its CSRF field: ${html}`);
+    assert.ok(cookies.get('XSRF-TOKEN'), 'the login page set its XSRF-TOKEN cookie');
+
+    let response = await visit(new URL(action, login), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, username, password }),
+    });
+    let at = login;
+    for (let hops = 0; response.status === 302 && hops < 5; hops += 1) {
+        at = new URL(response.headers.get('location'), at);
+        if (at.href.startsWith(authorizeParams.redirect_uri)) {
+            return at;
+        }
+        response = await visit(at);
+    }
+    assert.fail(`the login did not reach the callback: ${response.status} at ${at.href}: ${await response.text()}`);
+}
+
+test('PreTokenGeneration hears TokenGeneration_HostedAuth for the hosted login\'s code', { timeout }, async () => {
+    const callback = 'http://localhost:3000/callback';
+    const { poolId, clientId } = await triggers.pool({
+        PreTokenGenerationConfig: { LambdaArn: arn('preTokenGenerationV2'), LambdaVersion: 'V2_0' },
+    }, {
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: ['openid'],
+        CallbackURLs: [callback],
+        SupportedIdentityProviders: ['COGNITO'],
+    });
+    await triggers.admin.send(new CreateUserPoolDomainCommand({ Domain: 'triggers-hosted', UserPoolId: poolId }));
+    await makeUser(triggers.admin, poolId, 'mona', password);
+    const { sub } = await attributesOf(poolId, 'mona');
+    const hosted = `${triggers.server.url}/triggers-hosted`;
+
+    const back = await hostedSignIn(hosted, {
+        response_type: 'code', client_id: clientId, redirect_uri: callback, scope: 'openid', state: 'st-1',
+    }, 'mona');
+    assert.equal(back.searchParams.get('state'), 'st-1');
+    const code = back.searchParams.get('code');
+    assert.ok(code, `a code in ${back.href}`);
+    // Signing in on the page issues no tokens: the trigger waits for the code's exchange.
+    assert.deepEqual(await triggers.events('preTokenGenerationV2', poolId), []);
+
+    const exchanged = await fetch(`${hosted}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+            grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: callback,
+        }),
+    });
+    const body = await exchanged.json();
+    assert.equal(exchanged.status, 200, JSON.stringify(body));
+    const issuer = `${triggers.server.url}/${poolId}`;
+    const id = await verifyJwt(body.id_token, issuer);
+    const access = await verifyJwt(body.access_token, issuer);
+    assert.equal(id.tenant, 'acme');
+    assert.deepEqual(id.plan, { name: 'gold', seats: 5 });
+    assert.equal(id.sub, sub);
+    assert.equal(access.tenant_id, 't-1');
+    assert.equal(access.sub, sub);
+    assert.deepEqual(access.scope.split(' ').sort(), ['openid', 'orders/read']);
+
+    const events = await triggers.events('preTokenGenerationV2', poolId);
+    assert.deepEqual(events.map((e) => e.triggerSource), ['TokenGeneration_HostedAuth']);
+    const [event] = events;
+    console.log('PreTokenGeneration V2 event for the hosted login:', JSON.stringify(event, null, 2));
+    assert.equal(event.version, '2');
+    assert.equal(event.userName, 'mona');
+    assert.equal(event.callerContext.clientId, clientId);
+    assert.equal(event.request.userAttributes.sub, sub);
+    assert.deepEqual(event.request.scopes, ['openid']);
+});
+
+// A pool whose PreTokenGeneration is the V2 handler at this LambdaVersion, with the resource
+// server orders, a domain, and a confidential client for the client_credentials grant.
+async function machinePool(version, domain) {
+    const { poolId } = await triggers.pool({
+        PreTokenGenerationConfig: { LambdaArn: arn('preTokenGenerationV2'), LambdaVersion: version },
+    });
+    await triggers.admin.send(new CreateResourceServerCommand({
+        UserPoolId: poolId,
+        Identifier: 'orders',
+        Name: 'orders',
+        Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }],
+    }));
+    await triggers.admin.send(new CreateUserPoolDomainCommand({ Domain: domain, UserPoolId: poolId }));
+    const client = (await triggers.admin.send(new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: 'machine',
+        GenerateSecret: true,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthScopes: ['orders/read'],
+    }))).UserPoolClient;
+    const response = await fetch(`${triggers.server.url}/${domain}/oauth2/token`, {
+        method: 'POST',
+        headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Authorization: `Basic ${Buffer.from(`${client.ClientId}:${client.ClientSecret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'orders/read' }),
+    });
+    const body = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(body));
+    const access = await verifyJwt(body.access_token, `${triggers.server.url}/${poolId}`);
+    return { poolId, clientId: client.ClientId, access };
+}
+
+test('PreTokenGeneration V3 shapes the client_credentials token; V2 is not called for it', { timeout }, async () => {
+    const v3 = await machinePool('V3_0', 'triggers-machine-v3');
+    console.log('client_credentials access token with V3_0:', JSON.stringify(v3.access, null, 2));
+    assert.equal(v3.access.tenant_id, 't-1');
+    // sub stays the client's own.
+    assert.equal(v3.access.sub, v3.clientId);
+    assert.equal(v3.access.client_id, v3.clientId);
+    assert.equal(v3.access.token_use, 'access');
+    assert.equal(v3.access.scope, 'orders/read');
+    const events = await triggers.events('preTokenGenerationV2', v3.poolId);
+    assert.equal(events.length, 1);
+    const [event] = events;
+    console.log('PreTokenGeneration V3 event for client_credentials:', JSON.stringify(event, null, 2));
+    assert.equal(event.version, '3');
+    assert.equal(event.triggerSource, 'TokenGeneration_ClientCredentials');
+    assert.equal(event.callerContext.clientId, v3.clientId);
+    assert.deepEqual(event.request.userAttributes, {});
+    assert.deepEqual(event.request.scopes, ['orders/read']);
+
+    const v2 = await machinePool('V2_0', 'triggers-machine-v2');
+    assert.equal(v2.access.tenant_id, undefined);
+    assert.equal(v2.access.scope, 'orders/read');
+    assert.deepEqual(await triggers.events('preTokenGenerationV2', v2.poolId), []);
 });
 
 test('UserMigration brings an unknown user over at sign-in with the password given', { timeout }, async () => {
