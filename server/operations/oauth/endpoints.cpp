@@ -75,33 +75,6 @@ storage::user_pool domain_pool(request_context& ctx, oauth_request const& req)
     return std::move(*pool);
 }
 
-std::vector<std::string> split_scope(std::string_view text)
-{
-    std::vector<std::string> out;
-    while (!text.empty())
-    {
-        auto const end = text.find(' ');
-        auto const word = text.substr(0, end);
-        if (!word.empty() && std::find(out.begin(), out.end(), word) == out.end())
-        {
-            out.emplace_back(word);
-        }
-        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    }
-    return out;
-}
-
-std::string join_scope(std::vector<std::string> const& scopes)
-{
-    std::string out;
-    for (auto const& s : scopes)
-    {
-        out += out.empty() ? "" : " ";
-        out += s;
-    }
-    return out;
-}
-
 bool oauth_flow_allowed(storage::app_client const& client, std::string_view flow)
 {
     return client.settings.value("AllowedOAuthFlowsUserPoolClient", false) &&

@@ -136,6 +136,33 @@ bool grants(std::string_view scope, std::string_view name)
     return false;
 }
 
+std::vector<std::string> split_scope(std::string_view text)
+{
+    std::vector<std::string> out;
+    while (!text.empty())
+    {
+        auto const end = text.find(' ');
+        auto const word = text.substr(0, end);
+        if (!word.empty() && std::find(out.begin(), out.end(), word) == out.end())
+        {
+            out.emplace_back(word);
+        }
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    }
+    return out;
+}
+
+std::string join_scope(std::vector<std::string> const& scopes)
+{
+    std::string out;
+    for (auto const& s : scopes)
+    {
+        out += out.empty() ? "" : " ";
+        out += s;
+    }
+    return out;
+}
+
 namespace
 {
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cognitod
 {
@@ -57,6 +58,9 @@ json issue_tokens(
 
 // Whether a space-separated scope lists name.
 bool grants(std::string_view scope, std::string_view name);
+// A space-separated scope as its names, each once, in order; and back.
+std::vector<std::string> split_scope(std::string_view text);
+std::string join_scope(std::vector<std::string> const& scopes);
 
 // The OAuth 2.0 path (server/operations/oauth/endpoints.cpp). Its tokens carry the granted scope
 // and `version`; its ID token (only with openid) at_hash and the authorization request's nonce.

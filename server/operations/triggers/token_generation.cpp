@@ -1,6 +1,7 @@
 #include "server/operations/triggers/token_generation.hpp"
 
 #include "server/operations/common.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 #include "server/operations/triggers/triggers.hpp"
 
 #include <algorithm>
@@ -60,10 +61,17 @@ json const* optional_member(json const& object, char const* name, json::value_t 
     return &*it;
 }
 
+// The claim of this name in claims (a claim_list, const or not), or its end.
+template <class Claims> auto find_claim(Claims& claims, std::string_view name)
+{
+    return std::find_if(
+        claims.begin(), claims.end(), [&](auto const& c) { return c.first == name; }
+    );
+}
+
 void set_claim(claim_list& claims, std::string const& name, json value)
 {
-    auto const it =
-        std::find_if(claims.begin(), claims.end(), [&](auto const& c) { return c.first == name; });
+    auto const it = find_claim(claims, name);
     if (it == claims.end())
     {
         claims.emplace_back(name, std::move(value));
@@ -184,30 +192,9 @@ void apply_groups(json const& details, claim_list& access, claim_list* id)
 
 std::string claim_text(claim_list const& claims, std::string_view name)
 {
-    auto const it =
-        std::find_if(claims.begin(), claims.end(), [&](auto const& c) { return c.first == name; });
+    auto const it = find_claim(claims, name);
     return it != claims.end() && it->second.is_string() ? it->second.get<std::string>()
                                                         : std::string{};
-}
-
-std::vector<std::string> split_scope(std::string const& scope)
-{
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < scope.size())
-    {
-        auto end = scope.find(' ', start);
-        if (end == std::string::npos)
-        {
-            end = scope.size();
-        }
-        if (end > start)
-        {
-            out.push_back(scope.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return out;
 }
 
 // scopesToAdd and scopesToSuppress, on the access token's scope claim.
@@ -232,12 +219,7 @@ void apply_scopes(json const& generation, claim_list& access)
             std::erase(scopes, scope);
         }
     }
-    std::string joined;
-    for (auto const& scope : scopes)
-    {
-        joined += (joined.empty() ? "" : " ") + scope;
-    }
-    set_claim(access, "scope", joined);
+    set_claim(access, "scope", join_scope(scopes));
 }
 
 json group_configuration(group_claims const* groups)

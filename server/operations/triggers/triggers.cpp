@@ -2,21 +2,10 @@
 
 #include "server/json_read.hpp"
 #include "server/operations/common.hpp"
+#include "server/operations/sign_in/sign_in.hpp"
 
 namespace cognitod
 {
-
-namespace
-{
-
-std::optional<std::string> parameter_text(json const& object, char const* name)
-{
-    auto const it = object.find(name);
-    return it != object.end() && it->is_string() ? std::optional{it->get<std::string>()}
-                                                 : std::nullopt;
-}
-
-} // namespace
 
 lambda_result const*
 trigger_answers::find(std::string const& function, std::string const& event) const
@@ -55,13 +44,13 @@ std::string trigger_function(storage::user_pool const& pool, std::string_view tr
         if (auto it = config->find("PreTokenGenerationConfig");
             it != config->end() && it->is_object())
         {
-            if (auto arn = parameter_text(*it, "LambdaArn"))
+            if (auto arn = parameter(*it, "LambdaArn"))
             {
                 return *arn;
             }
         }
     }
-    return parameter_text(*config, std::string{trigger}.c_str()).value_or("");
+    return parameter(*config, trigger).value_or("");
 }
 
 } // namespace
@@ -108,7 +97,7 @@ call_trigger(request_context& ctx, storage::user_pool const& pool, trigger_event
         auto const error = read_client_json(answer->payload);
         auto const& value = error.value;
         auto const message = error.result == client_json::outcome::read && value.is_object()
-                                 ? parameter_text(value, "errorMessage")
+                                 ? parameter(value, "errorMessage")
                                  : std::nullopt;
         throw errors::user_lambda_validation(
             name + " failed with error " + message.value_or("unknown error") + "."
@@ -171,7 +160,7 @@ json answer_client_metadata(request_context const& ctx)
 std::string call_client_id(request_context const& ctx)
 {
     auto const id =
-        ctx.triggers == nullptr ? std::nullopt : parameter_text(ctx.triggers->call(), "ClientId");
+        ctx.triggers == nullptr ? std::nullopt : parameter(ctx.triggers->call(), "ClientId");
     return id.value_or(std::string{no_client});
 }
 
